@@ -1,0 +1,356 @@
+package harness
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/launcher"
+	"github.com/go-rod/rod/lib/launcher/flags"
+	"github.com/go-rod/rod/lib/proto"
+)
+
+// Browser is one Chromium, launched on this machine or reached over the DevTools protocol. It hands out isolated
+// sessions; one Browser per test process is the intended use (a new browser per spec costs ~200 ms).
+type Browser struct {
+	cfg     browserConfig
+	rod     *rod.Browser
+	conn    *cdpConn
+	version string
+
+	launched *launchedProcess // nil when connected to a browser someone else runs
+
+	pool        *sessionPool
+	background  sync.WaitGroup // sessions being prepared or disposed of in the background
+	closeOnce   sync.Once
+	closeErr    error
+	closed      chan struct{}
+	sessionsMu  sync.Mutex
+	sessionsOut map[*Session]struct{}
+}
+
+type launchedProcess struct {
+	launcher *launcher.Launcher
+	pid      int
+	profile  *profile
+	exited   chan struct{}
+}
+
+// Open starts a browser the way the environment asks: E2E_BROWSER_URL connects to a running browser,
+// E2E_LAUNCHER_URL asks a remote rod launcher service, otherwise the machine's Chromium is launched (CHROME_BIN,
+// /usr/bin/chromium, or a Chrome on PATH). Explicit options win over the environment.
+func Open(ctx context.Context, opts ...BrowserOption) (*Browser, error) {
+	envOpts, err := OptionsFromEnv(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	cfg := defaultBrowserConfig()
+	for _, o := range append(envOpts, opts...) {
+		o(&cfg)
+	}
+	switch {
+	case cfg.controlURL != "":
+		return connect(ctx, cfg)
+	case cfg.launcherURL != "":
+		return launchRemote(ctx, cfg)
+	default:
+		return launch(ctx, cfg)
+	}
+}
+
+// Launch starts the machine's Chromium with the harness's flags: headless, hermetic network, a fresh profile.
+func Launch(ctx context.Context, opts ...BrowserOption) (*Browser, error) {
+	cfg := defaultBrowserConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return launch(ctx, cfg)
+}
+
+// Connect drives a browser that is already running, through its DevTools endpoint (ws://host:port/devtools/…
+// or http://host:port, as browserless, Selenium Grid or chromium --remote-debugging-port serve). Close leaves
+// that browser running.
+func Connect(ctx context.Context, controlURL string, opts ...BrowserOption) (*Browser, error) {
+	cfg := defaultBrowserConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	cfg.controlURL = controlURL
+	return connect(ctx, cfg)
+}
+
+// FindChrome returns the browser binary Launch would use, or an error that says what to install.
+func FindChrome(explicit string) (string, error) {
+	if explicit != "" {
+		return checkBrowserBinary(explicit)
+	}
+	if bin := os.Getenv(EnvChromeBin); bin != "" {
+		p, err := checkBrowserBinary(bin)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", EnvChromeBin, err)
+		}
+		return p, nil
+	}
+	for _, candidate := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome-stable", "google-chrome", "chrome"} {
+		if p, err := exec.LookPath(candidate); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("no Chromium found: install Debian's chromium (apt-get install chromium) or set CHROME_BIN to a Chrome or Chromium binary")
+}
+
+func checkBrowserBinary(path string) (string, error) {
+	p, err := exec.LookPath(path)
+	if err != nil {
+		return "", fmt.Errorf("%s is not an executable file: %w", path, err)
+	}
+	return p, nil
+}
+
+// chromiumFlags are the flags every launched Chromium gets, on top of rod's defaults.
+func chromiumFlags(cfg browserConfig) map[string]string {
+	flags := map[string]string{
+		"headless":                      "",
+		"no-sandbox":                    "",
+		"disable-gpu":                   "",
+		"disable-quic":                  "",
+		"no-first-run":                  "",
+		"disable-background-networking": "",
+		"disable-component-update":      "",
+		"disable-sync":                  "",
+		"window-size":                   fmt.Sprintf("%d,%d", cfg.windowWidth, cfg.windowHeight),
+	}
+	if !cfg.openNetwork {
+		flags["host-resolver-rules"] = hostResolverRules(cfg.allowedHosts)
+	}
+	for k, v := range cfg.extraFlags {
+		flags[k] = v
+	}
+	return flags
+}
+
+// hostResolverRules makes every host name but the allowed ones and loopback fail to resolve. Without it Chromium
+// looks up Google's hosts (autofill, accounts, updates) throughout a run, ~180 queries per 20 specs measured here.
+func hostResolverRules(allowed []string) string {
+	parts := []string{"MAP * ~NOTFOUND"}
+	seen := map[string]bool{}
+	for _, h := range append(append([]string(nil), allowed...), "127.0.0.1", "localhost") {
+		if h == "" || seen[h] {
+			continue
+		}
+		seen[h] = true
+		parts = append(parts, "EXCLUDE "+h)
+	}
+	return strings.Join(parts, " , ")
+}
+
+func launch(ctx context.Context, cfg browserConfig) (*Browser, error) {
+	bin, err := FindChrome(cfg.chromeBin)
+	if err != nil {
+		return nil, err
+	}
+	prof, err := newProfile(cfg.profileRoot)
+	if err != nil {
+		return nil, err
+	}
+	l := launcher.New().Context(ctx).Bin(bin).Leakless(true).UserDataDir(prof.userDataDir).
+		Env(append(os.Environ(), "TMPDIR="+prof.tmpDir)...)
+	for k, v := range chromiumFlags(cfg) {
+		if v == "" {
+			l.Set(flagName(k))
+		} else {
+			l.Set(flagName(k), v)
+		}
+	}
+	// rod's own disable-features (site-per-process, TranslateUI) stay; ours is appended to them.
+	l.Append("disable-features", "AutofillServerCommunication")
+	if cfg.stderr != nil {
+		l.Logger(lineWriter(cfg.stderr))
+	}
+	wsURL, err := l.Launch()
+	if err != nil {
+		_ = prof.remove()
+		return nil, fmt.Errorf("launching %s: %w (is it a Chrome or Chromium binary? set CHROME_BIN)", bin, launchFailure(err))
+	}
+	proc := &launchedProcess{launcher: l, pid: l.PID(), profile: prof, exited: make(chan struct{})}
+	go func() {
+		l.Cleanup() // returns when the process has exited
+		close(proc.exited)
+	}()
+	if err := prof.guard(proc.pid); err != nil {
+		proc.kill()
+		_ = prof.remove()
+		return nil, err
+	}
+	b, err := attach(ctx, cfg, wsURL, nil)
+	if err != nil {
+		proc.kill()
+		_ = prof.remove()
+		return nil, fmt.Errorf("connecting to the launched browser: %w", err)
+	}
+	b.launched = proc
+	return b, nil
+}
+
+func launchFailure(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return errors.New("it did not print a DevTools address before the deadline")
+	}
+	return err
+}
+
+func connect(ctx context.Context, cfg browserConfig) (*Browser, error) {
+	wsURL := cfg.controlURL
+	if !strings.HasPrefix(wsURL, "ws") {
+		resolved, err := launcher.ResolveURL(wsURL)
+		if err != nil {
+			return nil, fmt.Errorf("%s: no DevTools endpoint answers at %s: %w", EnvBrowserURL, cfg.controlURL, err)
+		}
+		wsURL = resolved
+	}
+	b, err := attach(ctx, cfg, wsURL, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: connecting to the browser at %s: %w", EnvBrowserURL, cfg.controlURL, err)
+	}
+	return b, nil
+}
+
+// launchRemote asks a rod launcher.Manager on another host to start a browser with our flags; the manager
+// proxies the DevTools connection and kills that browser when the connection closes.
+func launchRemote(ctx context.Context, cfg browserConfig) (*Browser, error) {
+	l, err := launcher.NewManaged(cfg.launcherURL)
+	if err != nil {
+		return nil, fmt.Errorf("%s: the launcher service at %s did not answer: %w", EnvLauncher, cfg.launcherURL, err)
+	}
+	for k, v := range chromiumFlags(cfg) {
+		if v == "" {
+			l.Set(flagName(k))
+		} else {
+			l.Set(flagName(k), v)
+		}
+	}
+	l.Append("disable-features", "AutofillServerCommunication")
+	u, header := l.ClientHeader()
+	b, err := attach(ctx, cfg, u, header)
+	if err != nil {
+		return nil, fmt.Errorf("%s: launching a browser through %s: %w", EnvLauncher, cfg.launcherURL, err)
+	}
+	return b, nil
+}
+
+func attach(ctx context.Context, cfg browserConfig, wsURL string, header map[string][]string) (*Browser, error) {
+	conn, err := dialCDP(ctx, wsURL, header)
+	if err != nil {
+		return nil, err
+	}
+	r := rod.New().Client(conn).NoDefaultDevice()
+	if err := r.Connect(); err != nil {
+		_ = conn.close()
+		return nil, err
+	}
+	v, err := proto.BrowserGetVersion{}.Call(r.Context(ctx))
+	if err != nil {
+		_ = conn.close()
+		return nil, err
+	}
+	b := &Browser{cfg: cfg, rod: r, conn: conn, version: v.Product, closed: make(chan struct{}), sessionsOut: map[*Session]struct{}{}}
+	b.pool = newSessionPool(b, cfg.poolSize)
+	return b, nil
+}
+
+// Version is the browser's product string, e.g. "Chrome/156.0.8078.79".
+func (b *Browser) Version() string { return b.version }
+
+// PID is the launched browser's process id, 0 when connected to a browser run elsewhere.
+func (b *Browser) PID() int {
+	if b.launched == nil {
+		return 0
+	}
+	return b.launched.pid
+}
+
+// Crashed is closed when the connection to the browser is lost: the process died or the remote end went away.
+func (b *Browser) Crashed() <-chan struct{} { return b.conn.lost }
+
+// Close ends every session, then the browser (a launched one is stopped and its profile removed; a connected
+// one is left running). It waits for all of it, and is safe to call more than once.
+func (b *Browser) Close() error {
+	b.closeOnce.Do(func() {
+		close(b.closed)
+		b.pool.stop()
+		b.sessionsMu.Lock()
+		open := make([]*Session, 0, len(b.sessionsOut))
+		for s := range b.sessionsOut {
+			open = append(open, s)
+		}
+		b.sessionsMu.Unlock()
+		for _, s := range open {
+			_ = s.Close()
+		}
+		waitGroupFor(&b.background, 5*time.Second)
+		if b.launched == nil {
+			b.closeErr = b.conn.close()
+			return
+		}
+		b.closeErr = b.launched.stop(b.rod)
+		_ = b.conn.close()
+	})
+	return b.closeErr
+}
+
+func (p *launchedProcess) stop(r *rod.Browser) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	_ = proto.BrowserClose{}.Call(r.Context(ctx))
+	cancel()
+	select {
+	case <-p.exited:
+	case <-time.After(3 * time.Second):
+		p.kill()
+		<-p.exited
+	}
+	return p.profile.remove()
+}
+
+// kill ends the browser's whole process group (renderers, GPU and zygote processes included).
+func (p *launchedProcess) kill() {
+	if p.pid > 0 {
+		_ = syscall.Kill(-p.pid, syscall.SIGKILL)
+		_ = syscall.Kill(p.pid, syscall.SIGKILL)
+	}
+}
+
+func waitGroupFor(wg *sync.WaitGroup, d time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+	}
+}
+
+func flagName(name string) flags.Flag { return flags.Flag(name) }
+
+// lineWriter passes each complete line written to it to f.
+func lineWriter(f func(string)) io.Writer {
+	pr, pw := io.Pipe()
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			f(sc.Text())
+		}
+		_, _ = io.Copy(io.Discard, pr)
+	}()
+	return pw
+}

@@ -1,0 +1,191 @@
+package harness
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environment variables the harness reads in Open.
+const (
+	EnvChromeBin  = "CHROME_BIN"      // path of the Chromium or Chrome binary to launch
+	EnvBrowserURL = "E2E_BROWSER_URL" // a DevTools ws:// URL to connect to instead of launching
+	EnvLauncher   = "E2E_LAUNCHER_URL"
+)
+
+// Defaults that every option below can override.
+const (
+	DefaultWindowWidth       = 1280
+	DefaultWindowHeight      = 720
+	DefaultActionTimeout     = 5 * time.Second
+	DefaultNavigationTimeout = 15 * time.Second
+	DefaultPoolSize          = 1
+)
+
+// BrowserOption configures Launch, Connect and Open.
+type BrowserOption func(*browserConfig)
+
+type browserConfig struct {
+	chromeBin         string
+	controlURL        string // connect to this DevTools endpoint instead of launching
+	launcherURL       string // a rod launcher.Manager that launches the browser for us
+	allowedHosts      []string
+	openNetwork       bool
+	extraFlags        map[string]string
+	windowWidth       int
+	windowHeight      int
+	poolSize          int
+	actionTimeout     time.Duration
+	navigationTimeout time.Duration
+	testIDAttribute   string
+	profileRoot       string
+	stderr            func(string)
+}
+
+func defaultBrowserConfig() browserConfig {
+	return browserConfig{
+		extraFlags:        map[string]string{},
+		windowWidth:       DefaultWindowWidth,
+		windowHeight:      DefaultWindowHeight,
+		poolSize:          DefaultPoolSize,
+		actionTimeout:     DefaultActionTimeout,
+		navigationTimeout: DefaultNavigationTimeout,
+		testIDAttribute:   "data-testid",
+	}
+}
+
+// WithChromeBin launches this binary instead of looking for one.
+func WithChromeBin(path string) BrowserOption { return func(c *browserConfig) { c.chromeBin = path } }
+
+// WithAllowedHosts lets pages resolve these host names (or the hosts of these URLs). Everything else but
+// loopback resolves to nothing: the browser is hermetic by default, so a spec cannot depend on, or leak to, a
+// host nobody named.
+func WithAllowedHosts(hostsOrURLs ...string) BrowserOption {
+	return func(c *browserConfig) {
+		for _, h := range hostsOrURLs {
+			if host := hostOf(h); host != "" {
+				c.allowedHosts = append(c.allowedHosts, host)
+			}
+		}
+	}
+}
+
+// WithOpenNetwork turns the hermetic host-resolver rules off.
+func WithOpenNetwork() BrowserOption { return func(c *browserConfig) { c.openNetwork = true } }
+
+// WithFlag adds a Chromium command-line flag (value may be empty for a switch).
+func WithFlag(name, value string) BrowserOption {
+	return func(c *browserConfig) { c.extraFlags[strings.TrimLeft(name, "-")] = value }
+}
+
+// WithWindowSize sets the browser window, and so the viewport, in CSS pixels.
+func WithWindowSize(width, height int) BrowserOption {
+	return func(c *browserConfig) { c.windowWidth, c.windowHeight = width, height }
+}
+
+// WithPoolSize sets how many isolated sessions are prepared ahead while specs run (0 turns the pool off).
+func WithPoolSize(n int) BrowserOption { return func(c *browserConfig) { c.poolSize = n } }
+
+// WithActionTimeout sets how long an action waits for its checks before it fails.
+func WithActionTimeout(d time.Duration) BrowserOption {
+	return func(c *browserConfig) { c.actionTimeout = d }
+}
+
+// WithNavigationTimeout sets how long Goto and Reload wait for the page's load event.
+func WithNavigationTimeout(d time.Duration) BrowserOption {
+	return func(c *browserConfig) { c.navigationTimeout = d }
+}
+
+// WithTestIDAttribute changes the attribute ByTestID matches (data-testid by default).
+func WithTestIDAttribute(name string) BrowserOption {
+	return func(c *browserConfig) { c.testIDAttribute = name }
+}
+
+// WithControlURL connects to a running browser's DevTools WebSocket instead of launching one.
+func WithControlURL(wsURL string) BrowserOption { return func(c *browserConfig) { c.controlURL = wsURL } }
+
+// WithLauncherURL asks a remote rod launcher.Manager (rod-manager) to launch the browser.
+func WithLauncherURL(u string) BrowserOption { return func(c *browserConfig) { c.launcherURL = u } }
+
+// WithProfileRoot keeps browser profiles under this directory instead of $TMPDIR/e2e-harness.
+func WithProfileRoot(dir string) BrowserOption { return func(c *browserConfig) { c.profileRoot = dir } }
+
+// WithBrowserLog receives each line Chromium writes to stderr (dropped by default).
+func WithBrowserLog(f func(line string)) BrowserOption { return func(c *browserConfig) { c.stderr = f } }
+
+// OptionsFromEnv turns the documented environment variables into options:
+// CHROME_BIN, E2E_BROWSER_URL, E2E_LAUNCHER_URL, E2E_ACTION_TIMEOUT, E2E_NAVIGATION_TIMEOUT, E2E_POOL_SIZE.
+// A malformed value is an error naming the variable.
+func OptionsFromEnv(getenv func(string) string) ([]BrowserOption, error) {
+	var opts []BrowserOption
+	if bin := getenv(EnvChromeBin); bin != "" {
+		opts = append(opts, WithChromeBin(bin))
+	}
+	if u := getenv(EnvBrowserURL); u != "" {
+		if err := checkWebSocketURL(u); err != nil {
+			return nil, fmt.Errorf("%s=%q: %w", EnvBrowserURL, u, err)
+		}
+		opts = append(opts, WithControlURL(u))
+	}
+	if u := getenv(EnvLauncher); u != "" {
+		if err := checkWebSocketURL(u); err != nil {
+			return nil, fmt.Errorf("%s=%q: %w", EnvLauncher, u, err)
+		}
+		opts = append(opts, WithLauncherURL(u))
+	}
+	for _, d := range []struct {
+		name string
+		set  func(time.Duration) BrowserOption
+	}{
+		{"E2E_ACTION_TIMEOUT", WithActionTimeout},
+		{"E2E_NAVIGATION_TIMEOUT", WithNavigationTimeout},
+	} {
+		if v := getenv(d.name); v != "" {
+			dur, err := time.ParseDuration(v)
+			if err != nil || dur <= 0 {
+				return nil, fmt.Errorf("%s=%q: want a positive duration such as 5s or 1m30s", d.name, v)
+			}
+			opts = append(opts, d.set(dur))
+		}
+	}
+	if v := getenv("E2E_POOL_SIZE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 16 {
+			return nil, fmt.Errorf("E2E_POOL_SIZE=%q: want a whole number from 0 to 16", v)
+		}
+		opts = append(opts, WithPoolSize(n))
+	}
+	return opts, nil
+}
+
+func checkWebSocketURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("not a URL: %v", err)
+	}
+	if u.Scheme != "ws" && u.Scheme != "wss" && u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("want a ws://, wss://, http:// or https:// URL, got scheme %q", u.Scheme)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("the URL has no host")
+	}
+	return nil
+}
+
+// hostOf accepts "example.com", "example.com:8443" or a URL and returns the host name.
+func hostOf(s string) string {
+	if strings.Contains(s, "://") {
+		u, err := url.Parse(s)
+		if err != nil {
+			return ""
+		}
+		return u.Hostname()
+	}
+	if h, _, err := net.SplitHostPort(s); err == nil {
+		return h
+	}
+	return strings.Trim(s, "[]")
+}

@@ -1,0 +1,100 @@
+package harness
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+
+	"github.com/go-rod/rod/lib/cdp"
+)
+
+// cdpConn sits between rod and the DevTools connection. It notices when the connection drops (the browser
+// died), and it lets a session record its raw protocol traffic for the failure trace.
+type cdpConn struct {
+	client *cdp.Client
+	ws     *cdp.WebSocket
+	events chan *cdp.Event
+	lost   chan struct{} // closed when the browser's event stream ends
+
+	tracers sync.Map // session id → *protocolTrace
+}
+
+func dialCDP(ctx context.Context, wsURL string, header map[string][]string) (*cdpConn, error) {
+	ws := &cdp.WebSocket{}
+	if err := ws.Connect(ctx, wsURL, header); err != nil {
+		return nil, err
+	}
+	c := &cdpConn{client: cdp.New().Start(ws), ws: ws, events: make(chan *cdp.Event), lost: make(chan struct{})}
+	go c.forward()
+	return c, nil
+}
+
+func (c *cdpConn) forward() {
+	defer close(c.lost)
+	defer close(c.events)
+	for e := range c.client.Event() {
+		if t, ok := c.tracers.Load(e.SessionID); ok {
+			t.(*protocolTrace).event(e.Method, e.Params)
+		}
+		c.events <- e
+	}
+}
+
+// Event implements rod.CDPClient.
+func (c *cdpConn) Event() <-chan *cdp.Event { return c.events }
+
+// Call implements rod.CDPClient.
+func (c *cdpConn) Call(ctx context.Context, sessionID, method string, params any) ([]byte, error) {
+	t, tracing := c.tracers.Load(sessionID)
+	var id int64
+	if tracing {
+		id = t.(*protocolTrace).request(method, params)
+	}
+	res, err := c.client.Call(ctx, sessionID, method, params)
+	if tracing {
+		t.(*protocolTrace).response(id, method, res, err)
+	}
+	if err != nil && c.isLost() && ctx.Err() == nil {
+		return nil, &CrashError{What: "the browser process exited (the DevTools connection closed)", During: method}
+	}
+	return res, err
+}
+
+func (c *cdpConn) isLost() bool {
+	select {
+	case <-c.lost:
+		return true
+	default:
+		return false
+	}
+}
+
+func (c *cdpConn) close() error { return c.ws.Close() }
+
+// isContextGone reports CDP errors that mean "the JavaScript context you used no longer exists" (navigation).
+func isContextGone(err error) bool {
+	var ce *cdp.Error
+	if !errors.As(err, &ce) {
+		return false
+	}
+	return ce.Code == cdp.ErrCtxNotFound.Code && (ce.Message == cdp.ErrCtxNotFound.Message ||
+		ce.Message == cdp.ErrCtxDestroyed.Message || ce.Message == "Inspected target navigated or closed")
+}
+
+// rawJSON turns CDP params into JSON for the trace, whatever rod passed.
+func rawJSON(v any) json.RawMessage {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case json.RawMessage:
+		return x
+	case []byte:
+		return x
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return b
+}

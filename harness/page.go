@@ -1,0 +1,426 @@
+package harness
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
+)
+
+// Page is a session's browser tab. Every call that waits takes a context and is also bounded by the harness's
+// own default timeouts, so nothing waits forever.
+type Page struct {
+	session *Session
+	rod     *rod.Page
+	frameID proto.PageFrameID
+	world   *world
+
+	life   context.Context // ends when the page crashes, its session closes or the browser goes away
+	cancel context.CancelCauseFunc
+
+	// One action at a time: the mouse and keyboard are shared state of the page.
+	actionMu sync.Mutex
+	mouseX   float64
+	mouseY   float64
+
+	mu        sync.Mutex
+	changed   chan struct{} // closed and replaced on every state change below
+	lifecycle map[proto.NetworkLoaderID]map[string]bool
+	crashErr  error
+	drags     []*proto.InputDragIntercepted
+}
+
+func newPage(s *Session, rp *rod.Page) *Page {
+	life, cancel := context.WithCancelCause(context.Background())
+	p := &Page{
+		session:   s,
+		rod:       rp,
+		frameID:   rp.FrameID,
+		life:      life,
+		cancel:    cancel,
+		changed:   make(chan struct{}),
+		lifecycle: map[proto.NetworkLoaderID]map[string]bool{},
+	}
+	p.world = &world{page: p}
+	go func() {
+		select {
+		case <-s.browser.conn.lost:
+			p.fail(&CrashError{What: "the browser process exited"})
+		case <-life.Done():
+		}
+	}()
+	go p.listen(rp.Event())
+	return p
+}
+
+// install prepares a fresh page: the engine in every future document, the untrusted-event binding, and the
+// events the harness follows (lifecycle for navigation, console and exceptions for reports).
+func (p *Page) install(ctx context.Context) error {
+	c, done := p.client(ctx)
+	defer done()
+	if err := (proto.RuntimeEnable{}).Call(c); err != nil {
+		return err
+	}
+	if err := (proto.PageSetLifecycleEventsEnabled{Enabled: true}).Call(c); err != nil {
+		return err
+	}
+	if _, err := (proto.PageAddScriptToEvaluateOnNewDocument{Source: engineSource, WorldName: worldName}).Call(c); err != nil {
+		return err
+	}
+	return proto.RuntimeAddBinding{Name: untrustedBinding, ExecutionContextName: worldName}.Call(c)
+}
+
+// client is the page bound to ctx and to the page's own life: a call is abandoned when either ends, so a call
+// into a crashed page returns at once instead of at its deadline. Call done when the calls are over.
+func (p *Page) client(ctx context.Context) (c *rod.Page, done func()) {
+	merged, cancel := context.WithCancelCause(ctx)
+	stop := context.AfterFunc(p.life, func() { cancel(context.Cause(p.life)) })
+	return p.rod.Context(merged), func() {
+		stop()
+		cancel(nil)
+	}
+}
+
+// explain turns a failed protocol call into the error a person should read: a crash or a closed session beats
+// the bare transport error it caused.
+func (p *Page) explain(ctx context.Context, err error, during string) error {
+	if crash := p.crashed(); crash != nil {
+		var ce *CrashError
+		if errors.As(crash, &ce) {
+			return &CrashError{What: ce.What, During: during}
+		}
+		return crash
+	}
+	var ce *CrashError
+	if errors.As(err, &ce) {
+		return &CrashError{What: ce.What, During: during}
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+func (p *Page) crashed() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.crashErr
+}
+
+// fail marks the page dead with err (a crash) and wakes everything that waits on it.
+func (p *Page) fail(err error) {
+	p.mu.Lock()
+	if p.crashErr == nil {
+		p.crashErr = err
+	}
+	p.broadcastLocked()
+	p.mu.Unlock()
+	p.cancel(err)
+}
+
+func (p *Page) shutdown() { p.cancel(errors.New("the session is closed")) }
+
+func (p *Page) broadcastLocked() {
+	close(p.changed)
+	p.changed = make(chan struct{})
+}
+
+// waitFor blocks until cond holds (checked under the page's lock after every event), ctx ends or the page dies.
+func (p *Page) waitFor(ctx context.Context, cond func() bool) error {
+	for {
+		p.mu.Lock()
+		if cond() {
+			p.mu.Unlock()
+			return nil
+		}
+		if p.crashErr != nil {
+			err := p.crashErr
+			p.mu.Unlock()
+			return err
+		}
+		ch := p.changed
+		p.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-p.life.Done():
+			if err := p.crashed(); err != nil {
+				return err
+			}
+			return context.Cause(p.life)
+		}
+	}
+}
+
+// listen follows the page's protocol events for as long as the page lives.
+func (p *Page) listen(events <-chan *rod.Message) {
+	for msg := range events {
+		switch msg.Method {
+		case "Page.lifecycleEvent":
+			var e proto.PageLifecycleEvent
+			msg.Load(&e)
+			if e.FrameID != p.frameID {
+				continue
+			}
+			p.mu.Lock()
+			if e.Name == "init" {
+				// A new document: forget old loaders so the map stays small over a long spec.
+				if len(p.lifecycle) > 16 {
+					p.lifecycle = map[proto.NetworkLoaderID]map[string]bool{}
+				}
+			}
+			if p.lifecycle[e.LoaderID] == nil {
+				p.lifecycle[e.LoaderID] = map[string]bool{}
+			}
+			p.lifecycle[e.LoaderID][string(e.Name)] = true
+			p.broadcastLocked()
+			p.mu.Unlock()
+		case "Runtime.executionContextDestroyed":
+			var e proto.RuntimeExecutionContextDestroyed
+			msg.Load(&e)
+			p.world.forget(e.ExecutionContextID)
+		case "Runtime.executionContextsCleared":
+			p.world.forget(0)
+		case "Runtime.bindingCalled":
+			var e proto.RuntimeBindingCalled
+			msg.Load(&e)
+			if e.Name == untrustedBinding {
+				p.session.recordUntrusted(e.Payload)
+			}
+		case "Runtime.consoleAPICalled":
+			var e proto.RuntimeConsoleAPICalled
+			msg.Load(&e)
+			p.session.recordConsole(&e)
+		case "Runtime.exceptionThrown":
+			var e proto.RuntimeExceptionThrown
+			msg.Load(&e)
+			p.session.recordPageError(&e)
+		case "Page.javascriptDialogOpening":
+			var e proto.PageJavascriptDialogOpening
+			msg.Load(&e)
+			p.session.recordDialog(&e)
+			// An unanswered alert() blocks the page's main thread; dismiss it as Playwright does by default.
+			go func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+				defer cancel()
+				c, done := p.client(ctx)
+				defer done()
+				_ = proto.PageHandleJavaScriptDialog{Accept: e.Type == proto.PageDialogTypeBeforeunload}.Call(c)
+			}()
+		case "Inspector.targetCrashed":
+			p.fail(&CrashError{What: "the page's renderer process crashed"})
+		case "Input.dragIntercepted":
+			var e proto.InputDragIntercepted
+			msg.Load(&e)
+			p.mu.Lock()
+			p.drags = append(p.drags, &e)
+			p.broadcastLocked()
+			p.mu.Unlock()
+		}
+	}
+	// The event stream ends when the target is detached or destroyed.
+	p.mu.Lock()
+	closed := p.crashErr == nil
+	p.mu.Unlock()
+	if closed {
+		select {
+		case <-p.life.Done():
+		default:
+			p.fail(&CrashError{What: "the page was closed or its target went away"})
+		}
+	}
+}
+
+// GotoOption changes how Goto and Reload wait.
+type GotoOption func(*gotoConfig)
+
+type gotoConfig struct {
+	waitFor        string
+	allowHTTPError bool
+}
+
+// WaitForDOMContentLoaded returns once the document is parsed instead of waiting for the load event.
+func WaitForDOMContentLoaded() GotoOption { return func(c *gotoConfig) { c.waitFor = "DOMContentLoaded" } }
+
+// AllowHTTPError accepts a page served with a 4xx or 5xx status (an error page under test).
+func AllowHTTPError() GotoOption { return func(c *gotoConfig) { c.allowHTTPError = true } }
+
+// Goto loads rawURL and waits for its load event. A network error, an HTTP error status (unless
+// AllowHTTPError) or a page that does not finish loading in time is a *NavigationError.
+func (p *Page) Goto(ctx context.Context, rawURL string, opts ...GotoOption) error {
+	cfg := gotoConfig{waitFor: "load"}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if _, err := url.Parse(rawURL); err != nil {
+		return &NavigationError{URL: rawURL, Reason: "not a URL: " + err.Error()}
+	}
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, p.session.browser.cfg.navigationTimeout)
+	defer cancel()
+	c, done := p.client(ctx)
+	defer done()
+	res, err := proto.PageNavigate{URL: rawURL}.Call(c)
+	if err != nil {
+		err = p.explain(ctx, err, "loading "+rawURL)
+		if errors.Is(err, context.DeadlineExceeded) {
+			return &NavigationError{URL: rawURL, Reason: fmt.Sprintf("no response within %s", time.Since(start).Round(time.Millisecond))}
+		}
+		return err
+	}
+	if res.ErrorText != "" {
+		return &NavigationError{URL: rawURL, Reason: res.ErrorText, Hint: p.navigationHint(rawURL, res.ErrorText)}
+	}
+	if res.LoaderID == "" {
+		return nil // a same-document navigation (#fragment): nothing to load
+	}
+	if err := p.waitLoaded(ctx, res.LoaderID, cfg.waitFor, rawURL, start); err != nil {
+		return err
+	}
+	if !cfg.allowHTTPError {
+		return p.checkStatus(ctx, rawURL)
+	}
+	return nil
+}
+
+func (p *Page) waitLoaded(ctx context.Context, loader proto.NetworkLoaderID, event, rawURL string, start time.Time) error {
+	err := p.waitFor(ctx, func() bool { return p.lifecycle[loader][event] })
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &NavigationError{URL: rawURL, Reason: fmt.Sprintf("the page did not reach its %s event within %s", event, time.Since(start).Round(time.Millisecond)),
+			Hint: "a request that never finishes keeps the load event from firing; raise E2E_NAVIGATION_TIMEOUT or wait with WaitForDOMContentLoaded"}
+	}
+	return err
+}
+
+func (p *Page) checkStatus(ctx context.Context, rawURL string) error {
+	var nav struct {
+		Status int    `json:"status"`
+		URL    string `json:"url"`
+	}
+	if err := p.world.call(ctx, "navigationStatus", nil, &nav); err != nil {
+		if errors.Is(err, errContextGone) {
+			return nil
+		}
+		return err
+	}
+	if nav.Status >= 400 {
+		return &NavigationError{URL: rawURL, Reason: fmt.Sprintf("the server answered HTTP %d", nav.Status)}
+	}
+	return nil
+}
+
+func (p *Page) navigationHint(rawURL, errorText string) string {
+	if !strings.Contains(errorText, "ERR_NAME_NOT_RESOLVED") {
+		return ""
+	}
+	cfg := p.session.browser.cfg
+	if cfg.openNetwork || p.session.browser.launched == nil {
+		return ""
+	}
+	return fmt.Sprintf("the browser is hermetic: only loopback and the allowed hosts %v resolve; allow %q with WithAllowedHosts", cfg.allowedHosts, hostOf(rawURL))
+}
+
+// Reload reloads the page and waits for its load event.
+func (p *Page) Reload(ctx context.Context, opts ...GotoOption) error {
+	cfg := gotoConfig{waitFor: "load"}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, p.session.browser.cfg.navigationTimeout)
+	defer cancel()
+	before := p.loaders()
+	c, done := p.client(ctx)
+	defer done()
+	if err := (proto.PageReload{}).Call(c); err != nil {
+		return p.explain(ctx, err, "reloading")
+	}
+	var loader proto.NetworkLoaderID
+	err := p.waitFor(ctx, func() bool {
+		for id, events := range p.lifecycle {
+			if !before[id] && events["init"] {
+				loader = id
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		return &NavigationError{URL: "(reload)", Reason: err.Error()}
+	}
+	return p.waitLoaded(ctx, loader, cfg.waitFor, "(reload)", start)
+}
+
+func (p *Page) loaders() map[proto.NetworkLoaderID]bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := map[proto.NetworkLoaderID]bool{}
+	for id := range p.lifecycle {
+		out[id] = true
+	}
+	return out
+}
+
+// URL is the address of the page's current document.
+func (p *Page) URL(ctx context.Context) (string, error) {
+	var out struct {
+		URL string `json:"url"`
+	}
+	if err := p.world.call(ctx, "navigationStatus", nil, &out); err != nil {
+		return "", err
+	}
+	return out.URL, nil
+}
+
+// Title is the document's title.
+func (p *Page) Title(ctx context.Context) (string, error) {
+	var out struct {
+		Title string `json:"title"`
+	}
+	if err := p.world.call(ctx, "navigationStatus", nil, &out); err != nil {
+		return "", err
+	}
+	return out.Title, nil
+}
+
+// Screenshot captures the viewport as PNG.
+func (p *Page) Screenshot(ctx context.Context) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	c, done := p.client(ctx)
+	defer done()
+	res, err := proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng}.Call(c)
+	if err != nil {
+		return nil, p.explain(ctx, err, "taking a screenshot")
+	}
+	return res.Data, nil
+}
+
+// Session is the session the page belongs to.
+func (p *Page) Session() *Session { return p.session }
+
+// Evaluate runs a JavaScript expression in the page's own (main) world and returns its JSON value, awaiting a
+// promise. It is for setting up state and reading what no locator shows; it is not a user action, and input
+// events it dispatches are reported as untrusted.
+func (p *Page) Evaluate(ctx context.Context, expression string) (json.RawMessage, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	c, done := p.client(ctx)
+	defer done()
+	res, err := proto.RuntimeEvaluate{Expression: expression, AwaitPromise: true, ReturnByValue: true}.Call(c)
+	if err != nil {
+		return nil, p.explain(ctx, err, "evaluating a script")
+	}
+	if res.ExceptionDetails != nil {
+		return nil, fmt.Errorf("evaluating a script: %s", exceptionText(res.ExceptionDetails))
+	}
+	return json.RawMessage(res.Result.Value.JSON("", "")), nil
+}

@@ -1,0 +1,69 @@
+package harness
+
+import (
+	"encoding/json"
+	"sync"
+	"time"
+)
+
+// TraceLine is one DevTools protocol message of a session: a command sent, its answer, or an event.
+type TraceLine struct {
+	Time   time.Time       `json:"time"`
+	Kind   string          `json:"kind"` // "command", "result", "event"
+	ID     int64           `json:"id,omitempty"`
+	Method string          `json:"method"`
+	Params json.RawMessage `json:"params,omitempty"`
+	Result json.RawMessage `json:"result,omitempty"`
+	Error  string          `json:"error,omitempty"`
+}
+
+// protocolTrace keeps the most recent protocol traffic of one session, bounded so a long spec cannot grow it
+// without limit. It is kept so that a failing spec can show what the browser was told and what it answered.
+type protocolTrace struct {
+	mu    sync.Mutex
+	seq   int64
+	lines []TraceLine
+	limit int
+	drops int
+}
+
+func newProtocolTrace(limit int) *protocolTrace { return &protocolTrace{limit: limit} }
+
+func (t *protocolTrace) add(l TraceLine) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.lines) >= t.limit {
+		// Drop the oldest half at once: amortised O(1) and the newest traffic, which explains a failure, stays.
+		n := len(t.lines) / 2
+		t.drops += n
+		t.lines = append(t.lines[:0], t.lines[n:]...)
+	}
+	t.lines = append(t.lines, l)
+}
+
+func (t *protocolTrace) request(method string, params any) int64 {
+	t.mu.Lock()
+	t.seq++
+	id := t.seq
+	t.mu.Unlock()
+	t.add(TraceLine{Time: time.Now(), Kind: "command", ID: id, Method: method, Params: rawJSON(params)})
+	return id
+}
+
+func (t *protocolTrace) response(id int64, method string, result []byte, err error) {
+	l := TraceLine{Time: time.Now(), Kind: "result", ID: id, Method: method, Result: result}
+	if err != nil {
+		l.Error = err.Error()
+	}
+	t.add(l)
+}
+
+func (t *protocolTrace) event(method string, params json.RawMessage) {
+	t.add(TraceLine{Time: time.Now(), Kind: "event", Method: method, Params: params})
+}
+
+func (t *protocolTrace) snapshot() (lines []TraceLine, dropped int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]TraceLine(nil), t.lines...), t.drops
+}

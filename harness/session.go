@@ -1,0 +1,135 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/go-rod/rod/lib/proto"
+)
+
+// Session is one spec's private corner of the browser: its own browser context (cookies, storage and cache are
+// not shared with any other session) and one page. Close it when the spec ends.
+type Session struct {
+	browser   *Browser
+	contextID proto.BrowserBrowserContextID
+	page      *Page
+	createdAt time.Time
+
+	mu              sync.Mutex
+	actions         []ActionRecord
+	console         []ConsoleMessage
+	pageErrors      []PageError
+	dialogs         []string
+	untrusted       []UntrustedEvent
+	untrustedReason string // non-empty: the spec declared why it produces untrusted events
+	secrets         []string
+
+	closeOnce sync.Once
+}
+
+// NewSession returns an isolated session. Sessions are prepared ahead in a small pool, so this usually returns
+// at once; the first page load is the only per-spec cost left.
+func (b *Browser) NewSession(ctx context.Context) (*Session, error) {
+	select {
+	case <-b.closed:
+		return nil, fmt.Errorf("new session: the browser is closed")
+	default:
+	}
+	s, err := b.pool.take(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("new session: %w", err)
+	}
+	s.createdAt = time.Now()
+	b.sessionsMu.Lock()
+	b.sessionsOut[s] = struct{}{}
+	b.sessionsMu.Unlock()
+	return s, nil
+}
+
+// prepareSession creates the browser context and page and installs the harness in it.
+func (b *Browser) prepareSession(ctx context.Context) (*Session, error) {
+	bc, err := proto.TargetCreateBrowserContext{DisposeOnDetach: true}.Call(b.rod.Context(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("creating a browser context: %w", err)
+	}
+	s := &Session{browser: b, contextID: bc.BrowserContextID}
+	fail := func(step string, err error) (*Session, error) {
+		b.dispose(s.contextID)
+		return nil, fmt.Errorf("%s: %w", step, err)
+	}
+	width, height := b.cfg.windowWidth, b.cfg.windowHeight
+	target, err := proto.TargetCreateTarget{
+		URL: "about:blank", BrowserContextID: bc.BrowserContextID, Width: &width, Height: &height,
+	}.Call(b.rod.Context(ctx))
+	if err != nil {
+		return fail("opening a page", err)
+	}
+	rp, err := b.rod.PageFromTarget(target.TargetID)
+	if err != nil {
+		return fail("attaching to the page", err)
+	}
+	s.page = newPage(s, rp)
+	if err := s.page.install(ctx); err != nil {
+		return fail("installing the harness in the page", err)
+	}
+	return s, nil
+}
+
+// dispose closes a browser context and everything in it, in the background: nobody waits for it but Close.
+func (b *Browser) dispose(id proto.BrowserBrowserContextID) {
+	b.background.Add(1)
+	go func() {
+		defer b.background.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = proto.TargetDisposeBrowserContext{BrowserContextID: id}.Call(b.rod.Context(ctx))
+	}()
+}
+
+// Page is the session's page.
+func (s *Session) Page() *Page { return s.page }
+
+// Browser is the browser the session lives in.
+func (s *Session) Browser() *Browser { return s.browser }
+
+// Close ends the session and its browser context. It does not wait for the browser to finish disposing of it.
+func (s *Session) Close() error {
+	s.closeOnce.Do(func() {
+		s.page.shutdown()
+		s.browser.sessionsMu.Lock()
+		delete(s.browser.sessionsOut, s)
+		s.browser.sessionsMu.Unlock()
+		s.browser.dispose(s.contextID)
+	})
+	return nil
+}
+
+// AllowUntrustedEvents declares that this session's spec produces untrusted (script-dispatched) input events on
+// purpose, and why. Without it, CheckUntrustedEvents fails the spec when any reach the page.
+func (s *Session) AllowUntrustedEvents(reason string) {
+	if reason == "" {
+		reason = "no reason given"
+	}
+	s.mu.Lock()
+	s.untrustedReason = reason
+	s.mu.Unlock()
+}
+
+// UntrustedEventsReason is the reason given to AllowUntrustedEvents, empty when none was.
+func (s *Session) UntrustedEventsReason() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.untrustedReason
+}
+
+// MarkSecret makes the session mask value wherever it would appear in its action log and artifacts.
+func (s *Session) MarkSecret(value string) {
+	if value == "" {
+		return
+	}
+	s.mu.Lock()
+	s.secrets = append(s.secrets, value)
+	s.mu.Unlock()
+}

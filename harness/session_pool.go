@@ -1,0 +1,82 @@
+package harness
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// sessionPool keeps a few sessions prepared ahead (browser context, page, harness installed: ~200 ms of work),
+// filled in the background while specs run, so a spec's setup is only its own first navigation.
+type sessionPool struct {
+	b    *Browser
+	size int
+
+	mu      sync.Mutex
+	ready   []*Session
+	filling int
+	stopped bool
+}
+
+func newSessionPool(b *Browser, size int) *sessionPool {
+	p := &sessionPool{b: b, size: size}
+	p.mu.Lock()
+	p.refillLocked()
+	p.mu.Unlock()
+	return p
+}
+
+// take returns a prepared session, or prepares one now when none is ready (a prepared one that arrives later
+// waits for the next spec).
+func (p *sessionPool) take(ctx context.Context) (*Session, error) {
+	p.mu.Lock()
+	if n := len(p.ready); n > 0 {
+		s := p.ready[n-1]
+		p.ready = p.ready[:n-1]
+		p.refillLocked()
+		p.mu.Unlock()
+		return s, nil
+	}
+	p.refillLocked()
+	p.mu.Unlock()
+	return p.b.prepareSession(ctx)
+}
+
+func (p *sessionPool) refillLocked() {
+	for !p.stopped && len(p.ready)+p.filling < p.size {
+		p.filling++
+		p.b.background.Add(1) // Close waits for fills under way, so none outlives the browser
+		go p.fillOne()
+	}
+}
+
+func (p *sessionPool) fillOne() {
+	defer p.b.background.Done()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s, err := p.b.prepareSession(ctx)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.filling--
+	if err != nil {
+		return // take prepares inline, and reports the error where a spec can see it
+	}
+	if p.stopped {
+		s.page.shutdown()
+		p.b.dispose(s.contextID)
+		return
+	}
+	p.ready = append(p.ready, s)
+}
+
+func (p *sessionPool) stop() {
+	p.mu.Lock()
+	p.stopped = true
+	ready := p.ready
+	p.ready = nil
+	p.mu.Unlock()
+	for _, s := range ready {
+		s.page.shutdown()
+		p.b.dispose(s.contextID)
+	}
+}

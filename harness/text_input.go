@@ -1,0 +1,197 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/go-rod/rod/lib/proto"
+)
+
+type focusState struct {
+	Focused        bool   `json:"focused"`
+	FocusedElement string `json:"focusedElement"`
+}
+
+// Fill replaces the text of an input, a textarea or a contenteditable element: it focuses the element with a
+// click when it does not have the focus, selects its content and enters text as trusted text input (an empty
+// text deletes the content with the Delete key). It proves the input events reached the element.
+func (l *Locator) Fill(ctx context.Context, text string, opts ...ActionOption) error {
+	cfg := actionConfigFrom(opts)
+	return l.act(ctx, "fill", textNeeds, cfg, shownText(text, cfg), func(ctx context.Context, t target) error {
+		p := l.page
+		if err := p.focusByClick(ctx, t, false); err != nil {
+			return err
+		}
+		var sel struct {
+			Empty bool `json:"empty"`
+		}
+		if err := p.world.call(ctx, "selectContents", map[string]any{"handle": t.handle}, &sel); err != nil {
+			return err
+		}
+		if _, err := p.armKeys(ctx, t, "text"); err != nil {
+			return err
+		}
+		if text == "" {
+			if sel.Empty {
+				return p.disarm(ctx, t)
+			}
+			if err := p.keyDownUp(ctx, usKeys["Delete"], 0); err != nil {
+				return err
+			}
+			return p.verifyInput(ctx, t, "keys")
+		}
+		if err := p.insertText(ctx, text); err != nil {
+			return err
+		}
+		return p.verifyInput(ctx, t, "text")
+	})
+}
+
+// Type types text into the element key by key, and proves each keystroke reached it. When the element does not
+// have the focus, Type clicks it and moves the caret to the end of its text first; with KeepCaret it instead
+// fails with *NotFocusedError, for specs where the focus must already be there (typing on after an insertion).
+func (l *Locator) Type(ctx context.Context, text string, opts ...ActionOption) error {
+	cfg := actionConfigFrom(opts)
+	need := textNeeds
+	if cfg.keepCaret {
+		need = needs{Visible: true, Enabled: true, Editable: true}
+	}
+	return l.act(ctx, "type", need, cfg, shownText(text, cfg), func(ctx context.Context, t target) error {
+		p := l.page
+		if !cfg.keepCaret {
+			if err := p.focusByClick(ctx, t, true); err != nil {
+				return err
+			}
+		}
+		focus, err := p.armKeys(ctx, t, "keys")
+		if err != nil {
+			return err
+		}
+		if !focus.Focused {
+			_ = p.disarm(ctx, t)
+			return &NotFocusedError{Element: t.element, Focused: focus.FocusedElement}
+		}
+		sentKeys, err := p.typeText(ctx, text)
+		if err != nil {
+			return err
+		}
+		if sentKeys {
+			return p.verifyInput(ctx, t, "keys")
+		}
+		return p.verifyInput(ctx, t, "text")
+	})
+}
+
+// Press presses a key or combination ("Enter", "Control+Z") while the element has the keyboard focus, and
+// proves the keydown reached it. It does not click to focus: pressing keys on a button or menu item that lacks
+// the focus sends them elsewhere, and that is a *NotFocusedError.
+func (l *Locator) Press(ctx context.Context, combo string, opts ...ActionOption) error {
+	cfg := actionConfigFrom(opts)
+	if _, _, err := parseCombo(combo); err != nil {
+		return &ActionError{Action: "press", Locator: l.String(), Err: err}
+	}
+	return l.act(ctx, "press", needs{Visible: true}, cfg, combo, func(ctx context.Context, t target) error {
+		p := l.page
+		focus, err := p.armKeys(ctx, t, "keys")
+		if err != nil {
+			return err
+		}
+		if !focus.Focused {
+			_ = p.disarm(ctx, t)
+			return &NotFocusedError{Element: t.element, Focused: focus.FocusedElement}
+		}
+		if err := p.pressCombo(ctx, combo); err != nil {
+			return err
+		}
+		return p.verifyInput(ctx, t, "keys")
+	})
+}
+
+// Check makes a checkbox, radio button or ARIA checkbox checked by clicking it (nothing when it already is),
+// and fails if the click did not check it.
+func (l *Locator) Check(ctx context.Context, opts ...ActionOption) error {
+	return l.setChecked(ctx, "check", true, opts)
+}
+
+// Uncheck makes a checkbox unchecked by clicking it (nothing when it already is).
+func (l *Locator) Uncheck(ctx context.Context, opts ...ActionOption) error {
+	return l.setChecked(ctx, "uncheck", false, opts)
+}
+
+func (l *Locator) setChecked(ctx context.Context, action string, want bool, opts []ActionOption) error {
+	cfg := actionConfigFrom(opts)
+	return l.act(ctx, action, pointerNeeds, cfg, "", func(ctx context.Context, t target) error {
+		p := l.page
+		state, err := p.checkedState(ctx, t)
+		if err != nil {
+			return err
+		}
+		if state.Checked == want {
+			return nil
+		}
+		if err := p.clickTarget(ctx, t, proto.InputMouseButtonLeft, 1, "click", 0); err != nil {
+			return err
+		}
+		after, err := p.checkedState(ctx, t)
+		if err != nil {
+			return err
+		}
+		if after.Checked != want {
+			return fmt.Errorf("%s received the click but is still %s", t.element, checkedWord(after.Checked))
+		}
+		return nil
+	})
+}
+
+type checkedInfo struct {
+	Checkable bool `json:"checkable"`
+	Checked   bool `json:"checked"`
+}
+
+func (p *Page) checkedState(ctx context.Context, t target) (checkedInfo, error) {
+	var s checkedInfo
+	if err := p.world.call(ctx, "checkedState", map[string]any{"handle": t.handle}, &s); err != nil {
+		return s, err
+	}
+	if !s.Checkable {
+		return s, fmt.Errorf("%s is not a checkbox, radio button or element with aria-checked", t.element)
+	}
+	return s, nil
+}
+
+func checkedWord(c bool) string {
+	if c {
+		return "checked"
+	}
+	return "unchecked"
+}
+
+// focusByClick gives the element the focus the way a person does, by clicking it, unless it has it already.
+// toEnd then moves the caret to the end of the text with the keyboard (End, or Control+End where text can span
+// lines), so typed text is appended wherever the click put the caret.
+func (p *Page) focusByClick(ctx context.Context, t target, toEnd bool) error {
+	focus, err := p.armKeys(ctx, t, "keys")
+	if err != nil {
+		return err
+	}
+	if focus.Focused {
+		return p.disarm(ctx, t)
+	}
+	if err := p.clickTarget(ctx, t, proto.InputMouseButtonLeft, 1, "click", 0); err != nil {
+		return err
+	}
+	if toEnd {
+		return p.pressCombo(ctx, "Control+End")
+	}
+	return nil
+}
+
+func (p *Page) armKeys(ctx context.Context, t target, kind string) (focusState, error) {
+	var f focusState
+	err := p.world.call(ctx, "armKeys", map[string]any{"handle": t.handle, "kind": kind}, &f)
+	return f, err
+}
+
+func (p *Page) disarm(ctx context.Context, t target) error {
+	return p.world.call(ctx, "verify", map[string]any{"kind": "none", "handle": t.handle}, nil)
+}
