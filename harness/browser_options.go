@@ -43,6 +43,7 @@ type browserConfig struct {
 	testIDAttribute   string
 	profileRoot       string
 	stderr            func(string)
+	warmURL           string
 }
 
 func defaultBrowserConfig() browserConfig {
@@ -109,6 +110,11 @@ func WithControlURL(wsURL string) BrowserOption { return func(c *browserConfig) 
 
 // WithLauncherURL asks a remote rod launcher.Manager (rod-manager) to launch the browser.
 func WithLauncherURL(u string) BrowserOption { return func(c *browserConfig) { c.launcherURL = u } }
+
+// WithWarmURL makes the pool load this URL in every session it prepares. The first page of a site in a new
+// browser context costs a renderer process (~100 ms here); loading any page of the site under test ahead moves
+// that cost out of the spec. Use a cheap page of the same site (a health check, the app root).
+func WithWarmURL(u string) BrowserOption { return func(c *browserConfig) { c.warmURL = u } }
 
 // WithProfileRoot keeps browser profiles under this directory instead of $TMPDIR/e2e-harness.
 func WithProfileRoot(dir string) BrowserOption { return func(c *browserConfig) { c.profileRoot = dir } }

@@ -36,7 +36,7 @@ func runTests(m *testing.M) int {
 	defer pages.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	browser, err = harness.Open(ctx, harness.WithProfileRoot(root))
+	browser, err = harness.Open(ctx, harness.WithProfileRoot(root), harness.WithWarmURL(pages.URL+"/button.html"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "starting the browser:", err)
 		return 2

@@ -35,6 +35,9 @@ type Page struct {
 	lifecycle map[proto.NetworkLoaderID]map[string]bool
 	crashErr  error
 	drags     []*proto.InputDragIntercepted
+
+	afterFirstLoad func() // run once, after the first Goto or Reload ends (the pool refills then)
+	loadedOnce     sync.Once
 }
 
 func newPage(s *Session, rp *rod.Page) *Page {
@@ -260,6 +263,11 @@ func (p *Page) Goto(ctx context.Context, rawURL string, opts ...GotoOption) erro
 	for _, o := range opts {
 		o(&cfg)
 	}
+	defer p.firstLoadDone()
+	return p.load(ctx, rawURL, cfg)
+}
+
+func (p *Page) load(ctx context.Context, rawURL string, cfg gotoConfig) error {
 	if _, err := url.Parse(rawURL); err != nil {
 		return &NavigationError{URL: rawURL, Reason: "not a URL: " + err.Error()}
 	}
@@ -334,6 +342,7 @@ func (p *Page) Reload(ctx context.Context, opts ...GotoOption) error {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	defer p.firstLoadDone()
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, p.session.browser.cfg.navigationTimeout)
 	defer cancel()
@@ -357,6 +366,14 @@ func (p *Page) Reload(ctx context.Context, opts ...GotoOption) error {
 		return &NavigationError{URL: "(reload)", Reason: err.Error()}
 	}
 	return p.waitLoaded(ctx, loader, cfg.waitFor, "(reload)", start)
+}
+
+func (p *Page) firstLoadDone() {
+	p.loadedOnce.Do(func() {
+		if p.afterFirstLoad != nil {
+			p.afterFirstLoad()
+		}
+	})
 }
 
 func (p *Page) loaders() map[proto.NetworkLoaderID]bool {

@@ -48,6 +48,10 @@ func (b *Browser) NewSession(ctx context.Context) (*Session, error) {
 	return s, nil
 }
 
+// WarmUp waits until the pool of prepared sessions is full, so that the next NewSession returns at once. Suites
+// call it before their first spec; it is optional.
+func (b *Browser) WarmUp(ctx context.Context) error { return b.pool.full(ctx) }
+
 // prepareSession creates the browser context and page and installs the harness in it.
 func (b *Browser) prepareSession(ctx context.Context) (*Session, error) {
 	bc, err := proto.TargetCreateBrowserContext{DisposeOnDetach: true}.Call(b.rod.Context(ctx))
@@ -73,6 +77,10 @@ func (b *Browser) prepareSession(ctx context.Context) (*Session, error) {
 	s.page = newPage(s, rp)
 	if err := s.page.install(ctx); err != nil {
 		return fail("installing the harness in the page", err)
+	}
+	if b.cfg.warmURL != "" {
+		// Best effort: a warm-up that fails leaves a working, only slower, session.
+		_ = s.page.load(ctx, b.cfg.warmURL, gotoConfig{waitFor: "load", allowHTTPError: true})
 	}
 	return s, nil
 }

@@ -16,10 +16,11 @@ type sessionPool struct {
 	ready   []*Session
 	filling int
 	stopped bool
+	changed chan struct{} // closed and replaced when a fill ends
 }
 
 func newSessionPool(b *Browser, size int) *sessionPool {
-	p := &sessionPool{b: b, size: size}
+	p := &sessionPool{b: b, size: size, changed: make(chan struct{})}
 	p.mu.Lock()
 	p.refillLocked()
 	p.mu.Unlock()
@@ -27,19 +28,26 @@ func newSessionPool(b *Browser, size int) *sessionPool {
 }
 
 // take returns a prepared session, or prepares one now when none is ready (a prepared one that arrives later
-// waits for the next spec).
+// waits for the next spec). The pool is refilled once the taken session's first page has loaded: preparing a
+// session at the same time as that load would slow the load down, on a small machine by half.
 func (p *sessionPool) take(ctx context.Context) (*Session, error) {
 	p.mu.Lock()
 	if n := len(p.ready); n > 0 {
 		s := p.ready[n-1]
 		p.ready = p.ready[:n-1]
-		p.refillLocked()
 		p.mu.Unlock()
+		s.page.afterFirstLoad = p.refill
 		return s, nil
 	}
 	p.refillLocked()
 	p.mu.Unlock()
 	return p.b.prepareSession(ctx)
+}
+
+func (p *sessionPool) refill() {
+	p.mu.Lock()
+	p.refillLocked()
+	p.mu.Unlock()
 }
 
 func (p *sessionPool) refillLocked() {
@@ -58,6 +66,8 @@ func (p *sessionPool) fillOne() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.filling--
+	close(p.changed)
+	p.changed = make(chan struct{})
 	if err != nil {
 		return // take prepares inline, and reports the error where a spec can see it
 	}
@@ -78,5 +88,23 @@ func (p *sessionPool) stop() {
 	for _, s := range ready {
 		s.page.shutdown()
 		p.b.dispose(s.contextID)
+	}
+}
+
+// full waits until no fill is under way (the pool holds its sessions, or the last fill failed).
+func (p *sessionPool) full(ctx context.Context) error {
+	for {
+		p.mu.Lock()
+		done := p.filling == 0
+		ch := p.changed
+		p.mu.Unlock()
+		if done {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 }

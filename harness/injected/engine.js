@@ -27,8 +27,12 @@
     return null;
   }
 
+  // Whether node is ancestor or below it, through shadow roots and through frames: an event in an iframe's
+  // document counts as reaching the <iframe> element.
   function containsComposed(ancestor, node) {
-    for (let n = node; n; n = composedParent(n)) if (n === ancestor) return true;
+    for (let n = node; n; n = composedParent(n) || (n.nodeType === 9 ? frameElementOf(n) : null)) {
+      if (n === ancestor) return true;
+    }
     return false;
   }
 
@@ -677,6 +681,49 @@
     armed = { target: el, action, point, events: [], before: targetState(el) };
   }
 
+  // Whether the press and the first moves started a native HTML5 drag: a trusted dragstart on the source that
+  // no listener cancelled.
+  function dragState() {
+    const a = armed;
+    if (!a) return { started: false, cancelled: false, pressed: false };
+    const down = a.events.find((ev) => ev.type === 'pointerdown' && ev.trusted);
+    const start = a.events.find((ev) => ev.type === 'dragstart' && ev.trusted);
+    return {
+      pressed: !!down && down.inTarget,
+      pressedOn: down ? describe(down.node) : '',
+      started: !!start && !start.event.defaultPrevented,
+      cancelled: !!start && start.event.defaultPrevented,
+    };
+  }
+
+  // Name the element the drop is aimed at, so drag and drop events can be checked against it.
+  function armDrop(args) {
+    if (armed) armed.dropTarget = element(args.handle);
+    return true;
+  }
+
+  // What became of a native drop: which element received it, or why none did.
+  function dropOutcome() {
+    const a = armed;
+    armed = null;
+    if (!a) return { status: 'error', reason: 'the input recorder was not armed (the page navigated during the drag)' };
+    const drops = a.events.filter((ev) => ev.type === 'drop' && ev.trusted);
+    const overs = a.events.filter((ev) => ev.type === 'dragover' && ev.trusted);
+    const lastOver = overs[overs.length - 1];
+    const out = { dropTarget: describe(a.dropTarget) };
+    if (drops.length === 0) {
+      out.status = 'rejected';
+      if (!lastOver) out.reason = 'no dragover reached the page at the drop point';
+      else if (!lastOver.event.defaultPrevented) out.reason = `${describe(lastOver.node)} did not accept the drop: its dragover was not cancelled (no preventDefault), so the browser dropped nothing`;
+      else out.reason = 'the browser did not fire drop';
+      return out;
+    }
+    const drop = drops[drops.length - 1];
+    out.receivedBy = describe(drop.node);
+    out.status = drop.inDropTarget ? 'dropped' : 'elsewhere';
+    return out;
+  }
+
   // Arm the recorder for keyboard input to an element (no pointer involved).
   function armKeys(args) {
     const el = element(args.handle);
@@ -697,7 +744,8 @@
     const a = armed;
     const entry = { type: e.type, trusted: e.isTrusted, node: origin, inTarget: !!origin.nodeType && containsComposed(a.target, origin) };
     if (e.type === 'pointerdown' || e.type === 'pointerup' || e.type === 'click' || e.type === 'drop') entry.state = targetState(a.target);
-    if (e.type === 'dragstart') entry.event = e;
+    if (e.type === 'dragstart' || e.type === 'dragover' || e.type === 'drop') entry.event = e;
+    if (a.dropTarget) entry.inDropTarget = !!origin.nodeType && containsComposed(a.dropTarget, origin);
     a.events.push(entry);
   }
 
@@ -719,6 +767,7 @@
     press: ['pointerdown'],
     keys: ['keydown'],
     text: ['beforeinput'],
+    drag: ['pointerdown'],
   };
 
   // What happened to the armed input: did every required event reach the target?
@@ -874,7 +923,7 @@
     return untrusted.splice(0, untrusted.length);
   }
 
-  const api = { prepare, confirm, verify, armKeys, checkedState, waitForState, query, focusOf, selectContents, release, takeUntrusted, navigationStatus, record: onEvent };
+  const api = { prepare, confirm, verify, armKeys, dragState, armDrop, dropOutcome, checkedState, waitForState, query, focusOf, selectContents, release, takeUntrusted, navigationStatus, record: onEvent };
 
   // Child frames forward their events to the top frame's instance, which holds the armed recorder.
   function topInstance() {

