@@ -24,7 +24,9 @@ type actionConfig struct {
 func Timeout(d time.Duration) ActionOption { return func(c *actionConfig) { c.timeout = d } }
 
 // AtPosition acts at this offset from the element's top-left corner instead of its centre.
-func AtPosition(x, y float64) ActionOption { return func(c *actionConfig) { c.position = &Point{X: x, Y: y} } }
+func AtPosition(x, y float64) ActionOption {
+	return func(c *actionConfig) { c.position = &Point{X: x, Y: y} }
+}
 
 // WithModifiers holds modifier keys (Shift, Control, Alt, Meta) during a click.
 func WithModifiers(keys ...string) ActionOption {

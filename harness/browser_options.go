@@ -106,7 +106,9 @@ func WithTestIDAttribute(name string) BrowserOption {
 }
 
 // WithControlURL connects to a running browser's DevTools WebSocket instead of launching one.
-func WithControlURL(wsURL string) BrowserOption { return func(c *browserConfig) { c.controlURL = wsURL } }
+func WithControlURL(wsURL string) BrowserOption {
+	return func(c *browserConfig) { c.controlURL = wsURL }
+}
 
 // WithLauncherURL asks a remote rod launcher.Manager (rod-manager) to launch the browser.
 func WithLauncherURL(u string) BrowserOption { return func(c *browserConfig) { c.launcherURL = u } }
@@ -120,7 +122,9 @@ func WithWarmURL(u string) BrowserOption { return func(c *browserConfig) { c.war
 func WithProfileRoot(dir string) BrowserOption { return func(c *browserConfig) { c.profileRoot = dir } }
 
 // WithBrowserLog receives each line Chromium writes to stderr (dropped by default).
-func WithBrowserLog(f func(line string)) BrowserOption { return func(c *browserConfig) { c.stderr = f } }
+func WithBrowserLog(f func(line string)) BrowserOption {
+	return func(c *browserConfig) { c.stderr = f }
+}
 
 // OptionsFromEnv turns the documented environment variables into options:
 // CHROME_BIN, E2E_BROWSER_URL, E2E_LAUNCHER_URL, E2E_ACTION_TIMEOUT, E2E_NAVIGATION_TIMEOUT, E2E_POOL_SIZE.

@@ -11,7 +11,9 @@ import (
 )
 
 // DropAt drops at this offset from the drop target's top-left corner instead of its centre.
-func DropAt(x, y float64) ActionOption { return func(c *actionConfig) { c.dropAt = &Point{X: x, Y: y} } }
+func DropAt(x, y float64) ActionOption {
+	return func(c *actionConfig) { c.dropAt = &Point{X: x, Y: y} }
+}
 
 // Steps sets how many intermediate pointer moves (or dragover events) a drag makes (10 by default).
 func Steps(n int) ActionOption { return func(c *actionConfig) { c.steps = n } }

@@ -57,7 +57,9 @@ type NotVisibleError struct {
 	Reason  string
 }
 
-func (e *NotVisibleError) Error() string { return fmt.Sprintf("%s is not visible: %s", e.Element, e.Reason) }
+func (e *NotVisibleError) Error() string {
+	return fmt.Sprintf("%s is not visible: %s", e.Element, e.Reason)
+}
 
 // NotStableError: the element kept moving or resizing between animation frames.
 type NotStableError struct {
@@ -65,7 +67,9 @@ type NotStableError struct {
 	Reason  string
 }
 
-func (e *NotStableError) Error() string { return fmt.Sprintf("%s is not stable: %s", e.Element, e.Reason) }
+func (e *NotStableError) Error() string {
+	return fmt.Sprintf("%s is not stable: %s", e.Element, e.Reason)
+}
 
 // DisabledError: native disabled, inside a disabled fieldset, or aria-disabled.
 type DisabledError struct {
@@ -81,7 +85,9 @@ type NotEditableError struct {
 	Reason  string
 }
 
-func (e *NotEditableError) Error() string { return fmt.Sprintf("%s is not editable: %s", e.Element, e.Reason) }
+func (e *NotEditableError) Error() string {
+	return fmt.Sprintf("%s is not editable: %s", e.Element, e.Reason)
+}
 
 // OutsideViewportError: the element's click point could not be scrolled into the viewport.
 type OutsideViewportError struct {

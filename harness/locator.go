@@ -18,13 +18,13 @@ type Locator struct {
 
 // locatorStep is one link of the chain, sent to the engine as JSON.
 type locatorStep struct {
-	Kind  string `json:"kind"`
-	Value string `json:"value,omitempty"`
+	Kind  string  `json:"kind"`
+	Value string  `json:"value,omitempty"`
 	Name  *string `json:"name,omitempty"`
-	Exact bool   `json:"exact,omitempty"`
-	Index int    `json:"index,omitempty"`
-	Attr  string `json:"attr,omitempty"`
-	Show  bool   `json:"show,omitempty"` // for "visible" filters: keep visible (true) or hidden (false) elements
+	Exact bool    `json:"exact,omitempty"`
+	Index int     `json:"index,omitempty"`
+	Attr  string  `json:"attr,omitempty"`
+	Show  bool    `json:"show,omitempty"` // for "visible" filters: keep visible (true) or hidden (false) elements
 }
 
 // RoleOption narrows ByRole.
@@ -46,13 +46,19 @@ func (p *Page) ByTestID(id string) *Locator { return p.root().ByTestID(id) }
 
 // ByRole finds elements by ARIA role (explicit or implied by the tag) and, with Name, accessible name.
 // Elements hidden from assistive technology are not matched.
-func (p *Page) ByRole(role string, opts ...RoleOption) *Locator { return p.root().ByRole(role, opts...) }
+func (p *Page) ByRole(role string, opts ...RoleOption) *Locator {
+	return p.root().ByRole(role, opts...)
+}
 
 // ByLabel finds form controls by the text of their label, aria-labelledby or aria-label.
-func (p *Page) ByLabel(label string, opts ...TextOption) *Locator { return p.root().ByLabel(label, opts...) }
+func (p *Page) ByLabel(label string, opts ...TextOption) *Locator {
+	return p.root().ByLabel(label, opts...)
+}
 
 // ByText finds the innermost elements whose text contains text (or equals it, with Exact).
-func (p *Page) ByText(text string, opts ...TextOption) *Locator { return p.root().ByText(text, opts...) }
+func (p *Page) ByText(text string, opts ...TextOption) *Locator {
+	return p.root().ByText(text, opts...)
+}
 
 // ByCSS finds elements matching a CSS selector; open shadow roots are searched too.
 func (p *Page) ByCSS(selector string) *Locator { return p.root().ByCSS(selector) }
@@ -96,7 +102,9 @@ func (l *Locator) ByText(text string, opts ...TextOption) *Locator {
 }
 
 // ByCSS finds descendants by CSS selector.
-func (l *Locator) ByCSS(selector string) *Locator { return l.with(locatorStep{Kind: "css", Value: selector}) }
+func (l *Locator) ByCSS(selector string) *Locator {
+	return l.with(locatorStep{Kind: "css", Value: selector})
+}
 
 // Frame enters the document of the <iframe> l matches (same-origin frames only): locators chained after it
 // search inside the frame.

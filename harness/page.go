@@ -251,7 +251,9 @@ type gotoConfig struct {
 }
 
 // WaitForDOMContentLoaded returns once the document is parsed instead of waiting for the load event.
-func WaitForDOMContentLoaded() GotoOption { return func(c *gotoConfig) { c.waitFor = "DOMContentLoaded" } }
+func WaitForDOMContentLoaded() GotoOption {
+	return func(c *gotoConfig) { c.waitFor = "DOMContentLoaded" }
+}
 
 // AllowHTTPError accepts a page served with a 4xx or 5xx status (an error page under test).
 func AllowHTTPError() GotoOption { return func(c *gotoConfig) { c.allowHTTPError = true } }

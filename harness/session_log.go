@@ -52,7 +52,9 @@ type UntrustedEvent struct {
 	URL    string `json:"url"`
 }
 
-func (e UntrustedEvent) String() string { return fmt.Sprintf("untrusted %s on %s (%s)", e.Type, e.Target, e.URL) }
+func (e UntrustedEvent) String() string {
+	return fmt.Sprintf("untrusted %s on %s (%s)", e.Type, e.Target, e.URL)
+}
 
 const maxLogEntries = 500
 
