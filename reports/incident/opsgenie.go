@@ -1,0 +1,139 @@
+package incident
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// DefaultOpsgenieURL is Opsgenie's US API host; EU accounts use
+// https://api.eu.opsgenie.com.
+const DefaultOpsgenieURL = "https://api.opsgenie.com"
+
+// Opsgenie field limits, in characters.
+const (
+	opsgenieMessageLimit     = 130
+	opsgenieAliasLimit       = 512
+	opsgenieDescriptionLimit = 15000
+	opsgenieDetailLimit      = 8000
+)
+
+// Opsgenie creates and closes Opsgenie alerts, using the dedup key as the
+// alias so a repeated trigger is deduplicated and a close needs no local
+// state. Its vendor ends support in April 2027, so this sender stays
+// deliberately small: no teams, responders or notes beyond the close note.
+type Opsgenie struct {
+	APIKey  Secret       // an API integration key
+	BaseURL string       // empty: DefaultOpsgenieURL
+	Client  *http.Client // empty: http.DefaultClient
+}
+
+func (o *Opsgenie) Name() string      { return "opsgenie" }
+func (o *Opsgenie) Secrets() []Secret { return []Secret{o.APIKey} }
+
+// Accepts drops deploy markers: Opsgenie alerts have no such concept.
+func (o *Opsgenie) Accepts(n Notification) bool { return n.Alert != nil }
+
+// opsgeniePriority puts a critical check at P1. Error is P3 rather than P2
+// so that only checks someone labelled critical page at the top priority.
+func opsgeniePriority(s Severity) string {
+	switch s {
+	case SeverityCritical:
+		return "P1"
+	case SeverityError:
+		return "P3"
+	case SeverityWarning:
+		return "P4"
+	}
+	return "P5"
+}
+
+type ogCreate struct {
+	Message     string            `json:"message"`
+	Alias       string            `json:"alias"`
+	Description string            `json:"description,omitempty"`
+	Priority    string            `json:"priority"`
+	Details     map[string]string `json:"details,omitempty"`
+	Tags        []string          `json:"tags,omitempty"`
+	Source      string            `json:"source"`
+	Entity      string            `json:"entity,omitempty"`
+}
+
+type ogClose struct {
+	Source string `json:"source"`
+	Note   string `json:"note,omitempty"`
+}
+
+const opsgenieSource = "e2e smoke runner"
+
+func (o *Opsgenie) Send(ctx context.Context, n Notification) error {
+	if n.Alert == nil {
+		return nil
+	}
+	a := *n.Alert
+	alias := truncate(a.DedupKey, opsgenieAliasLimit)
+	base := o.BaseURL
+	if base == "" {
+		base = DefaultOpsgenieURL
+	}
+	req := apiRequest{
+		sender: o.Name(),
+		client: o.Client,
+		method: http.MethodPost,
+		header: http.Header{"Authorization": {"GenieKey " + o.APIKey.Reveal()}},
+	}
+	if a.Action == ActionResolve {
+		// The alias contains "/", so it is escaped as one path segment.
+		req.url = joinURL(base, "/v2/alerts/"+url.PathEscape(alias)+"/close?identifierType=alias")
+		req.body = ogClose{Source: opsgenieSource, Note: a.Headline()}
+		_, _, err := req.do(ctx)
+		var de *DeliveryError
+		if errors.As(err, &de) && de.Status == http.StatusNotFound {
+			// Nothing open under this alias: the resolve has nothing to do.
+			return nil
+		}
+		return err
+	}
+	details := map[string]string{}
+	for k, v := range alertDetails(a) {
+		details[k] = truncate(fmt.Sprint(v), opsgenieDetailLimit)
+	}
+	req.url = joinURL(base, "/v2/alerts")
+	req.body = ogCreate{
+		Message:     truncate(a.Headline(), opsgenieMessageLimit),
+		Alias:       alias,
+		Description: truncate(describe(a), opsgenieDescriptionLimit),
+		Priority:    opsgeniePriority(a.Severity),
+		Details:     details,
+		Tags:        []string{"smoke", "env:" + a.Env, "check:" + a.Check, "severity:" + a.Severity.String()},
+		Source:      opsgenieSource,
+		Entity:      a.Check,
+	}
+	_, _, err := req.do(ctx)
+	return err
+}
+
+// describe is the plain-text body shared by Opsgenie and Alertmanager: the
+// full headline (Opsgenie cuts the message at 130 characters), then the
+// facts a responder needs first, then the cause.
+func describe(a Alert) string {
+	var b strings.Builder
+	b.WriteString(a.Headline() + "\n")
+	line := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(&b, "\n%s: %s", k, v)
+		}
+	}
+	line("Step", a.Step)
+	line("Version", a.Version)
+	line("Report", a.ReportURL)
+	line("Screenshot", a.ScreenshotURL)
+	line("Site", a.TargetURL)
+	if a.Cause != "" {
+		b.WriteString("\n\nCause:\n" + truncate(a.Cause, causeLimit))
+	}
+	return b.String()
+}

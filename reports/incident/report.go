@@ -1,0 +1,118 @@
+package incident
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Report says, per sender, what happened to each notification in one
+// Deliver or Flush call.
+type Report struct {
+	Senders []SenderReport
+	// Corrupt lists outbox files that could not be read; each was moved
+	// aside and needs a person to look at it.
+	Corrupt []*CorruptEntryError
+	// Storage lists outbox write and remove failures. A failed write means
+	// the notification was still sent, but would not survive a crash.
+	Storage []error
+}
+
+// SenderReport is one sender's share of a [Report].
+type SenderReport struct {
+	Sender    string
+	Delivered []Delivery // accepted by the API and removed from the outbox
+	Pending   []Delivery // still in the outbox: the next run sends them first
+	// Rejected were refused with a 4xx other than 408/429 (or were
+	// malformed): sending them again cannot succeed, so they were removed
+	// from the outbox. Err carries the API's own message.
+	Rejected []Delivery
+}
+
+// Delivery is the fate of one outbox entry.
+type Delivery struct {
+	EntryID      string
+	Notification Notification
+	Attempts     int
+	Err          *DeliveryError // nil when delivered
+}
+
+func (r *Report) count(pick func(SenderReport) []Delivery) int {
+	n := 0
+	for _, s := range r.Senders {
+		n += len(pick(s))
+	}
+	return n
+}
+
+// Delivered counts notifications the APIs accepted.
+func (r *Report) Delivered() int {
+	return r.count(func(s SenderReport) []Delivery { return s.Delivered })
+}
+
+// Pending counts notifications kept in the outbox. When it is not zero the
+// smoke runner exits with code 3.
+func (r *Report) Pending() int { return r.count(func(s SenderReport) []Delivery { return s.Pending }) }
+
+// Rejected counts notifications an API refused for good. They are not
+// kept, so they too make the smoke runner exit with code 3.
+func (r *Report) Rejected() int {
+	return r.count(func(s SenderReport) []Delivery { return s.Rejected })
+}
+
+// OK reports whether everything was delivered and nothing needs attention.
+func (r *Report) OK() bool {
+	return r.Pending() == 0 && r.Rejected() == 0 && len(r.Corrupt) == 0 && len(r.Storage) == 0
+}
+
+// Err joins the errors of everything not delivered, or returns nil.
+func (r *Report) Err() error {
+	var errs []error
+	for _, s := range r.Senders {
+		for _, d := range s.Pending {
+			errs = append(errs, fmt.Errorf("kept in the outbox: %s: %w", d.Notification, d.Err))
+		}
+		for _, d := range s.Rejected {
+			errs = append(errs, fmt.Errorf("rejected and dropped: %s: %w", d.Notification, d.Err))
+		}
+	}
+	for _, c := range r.Corrupt {
+		errs = append(errs, c)
+	}
+	errs = append(errs, r.Storage...)
+	return errors.Join(errs...)
+}
+
+// String renders the report for a person: one line per sender, then one
+// line per notification that was not delivered.
+func (r *Report) String() string {
+	var b strings.Builder
+	for _, s := range r.Senders {
+		fmt.Fprintf(&b, "%s: %d delivered, %d pending in the outbox, %d rejected\n",
+			s.Sender, len(s.Delivered), len(s.Pending), len(s.Rejected))
+		for _, d := range s.Pending {
+			fmt.Fprintf(&b, "  pending  %s: %v\n", d.Notification, d.Err)
+		}
+		for _, d := range s.Rejected {
+			fmt.Fprintf(&b, "  rejected %s: %v\n", d.Notification, d.Err)
+		}
+	}
+	for _, c := range r.Corrupt {
+		fmt.Fprintf(&b, "corrupt outbox entry: %v\n", c)
+	}
+	for _, err := range r.Storage {
+		fmt.Fprintf(&b, "outbox: %v\n", err)
+	}
+	return b.String()
+}
+
+// sender returns the report for name, adding it if needed.
+func (r *Report) sender(name string) *SenderReport {
+	for i := range r.Senders {
+		if r.Senders[i].Sender == name {
+			return &r.Senders[i]
+		}
+	}
+	r.Senders = append(r.Senders, SenderReport{Sender: name})
+	return &r.Senders[len(r.Senders)-1]
+}
