@@ -96,6 +96,7 @@ type inspection struct {
 	Box         Box             `json:"box"`
 	Point       Point           `json:"point"`
 	Time        *float64        `json:"time"`
+	Password    bool            `json:"password"`
 }
 
 // target is an element that passed every check of prepare, ready for input.
@@ -103,8 +104,9 @@ type target struct {
 	handle  int
 	box     Box
 	point   Point
-	time    *float64
-	element string
+	time     *float64
+	element  string
+	password bool // an <input type=password>: what is typed into it is a secret
 }
 
 // retryAction is returned by an action's perform step when a check failed after prepare (the element moved under
@@ -200,7 +202,7 @@ func (l *Locator) act(ctx context.Context, action string, need needs, cfg action
 			continue
 		case "ready":
 			rec.Element = r.Element
-			err := perform(ctx, target{handle: r.Handle, box: r.Box, point: r.Point, time: r.Time, element: r.Element})
+			err := perform(ctx, target{handle: r.Handle, box: r.Box, point: r.Point, time: r.Time, element: r.Element, password: r.Password})
 			var retry *retryAction
 			if errors.As(err, &retry) {
 				last = retry.last

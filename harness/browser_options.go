@@ -44,6 +44,8 @@ type browserConfig struct {
 	profileRoot       string
 	stderr            func(string)
 	warmURL           string
+	filmstrip         bool
+	protocolTrace     bool
 }
 
 func defaultBrowserConfig() browserConfig {
@@ -55,6 +57,8 @@ func defaultBrowserConfig() browserConfig {
 		actionTimeout:     DefaultActionTimeout,
 		navigationTimeout: DefaultNavigationTimeout,
 		testIDAttribute:   "data-testid",
+		filmstrip:         true,
+		protocolTrace:     true,
 	}
 }
 
@@ -118,6 +122,12 @@ func WithLauncherURL(u string) BrowserOption { return func(c *browserConfig) { c
 // that cost out of the spec. Use a cheap page of the same site (a health check, the app root).
 func WithWarmURL(u string) BrowserOption { return func(c *browserConfig) { c.warmURL = u } }
 
+// WithFilmstrip turns the screencast that keeps each session's last frames on or off (on by default).
+func WithFilmstrip(on bool) BrowserOption { return func(c *browserConfig) { c.filmstrip = on } }
+
+// WithProtocolTrace turns the per-session record of DevTools protocol traffic on or off (on by default).
+func WithProtocolTrace(on bool) BrowserOption { return func(c *browserConfig) { c.protocolTrace = on } }
+
 // WithProfileRoot keeps browser profiles under this directory instead of $TMPDIR/e2e-harness.
 func WithProfileRoot(dir string) BrowserOption { return func(c *browserConfig) { c.profileRoot = dir } }
 
@@ -126,8 +136,8 @@ func WithBrowserLog(f func(line string)) BrowserOption {
 	return func(c *browserConfig) { c.stderr = f }
 }
 
-// OptionsFromEnv turns the documented environment variables into options:
-// CHROME_BIN, E2E_BROWSER_URL, E2E_LAUNCHER_URL, E2E_ACTION_TIMEOUT, E2E_NAVIGATION_TIMEOUT, E2E_POOL_SIZE.
+// OptionsFromEnv turns the documented environment variables into options: CHROME_BIN, E2E_BROWSER_URL,
+// E2E_LAUNCHER_URL, E2E_ACTION_TIMEOUT, E2E_NAVIGATION_TIMEOUT, E2E_POOL_SIZE, E2E_FILMSTRIP, E2E_PROTOCOL_TRACE.
 // A malformed value is an error naming the variable.
 func OptionsFromEnv(getenv func(string) string) ([]BrowserOption, error) {
 	var opts []BrowserOption
@@ -159,6 +169,23 @@ func OptionsFromEnv(getenv func(string) string) ([]BrowserOption, error) {
 				return nil, fmt.Errorf("%s=%q: want a positive duration such as 5s or 1m30s", d.name, v)
 			}
 			opts = append(opts, d.set(dur))
+		}
+	}
+	for _, b := range []struct {
+		name string
+		set  func(bool) BrowserOption
+	}{
+		{"E2E_FILMSTRIP", WithFilmstrip},
+		{"E2E_PROTOCOL_TRACE", WithProtocolTrace},
+	} {
+		switch v := getenv(b.name); v {
+		case "":
+		case "1", "true", "on", "yes":
+			opts = append(opts, b.set(true))
+		case "0", "false", "off", "no":
+			opts = append(opts, b.set(false))
+		default:
+			return nil, fmt.Errorf("%s=%q: want 1 or 0", b.name, v)
 		}
 	}
 	if v := getenv("E2E_POOL_SIZE"); v != "" {

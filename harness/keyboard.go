@@ -36,6 +36,9 @@ func (k *Keyboard) Type(ctx context.Context, text string, opts ...ActionOption) 
 	p.actionMu.Lock()
 	defer p.actionMu.Unlock()
 	start := time.Now()
+	if cfg.secret {
+		p.session.MarkSecret(text)
+	}
 	_, err := p.typeText(ctx, text)
 	p.session.recordAction(actionRecordFor("type", shownText(text, cfg), start, err))
 	return err

@@ -36,6 +36,9 @@ type Page struct {
 	crashErr  error
 	drags     []*proto.InputDragIntercepted
 
+	network networkLog
+	film    filmstripRecorder
+
 	afterFirstLoad func() // run once, after the first Goto or Reload ends (the pool refills then)
 	loadedOnce     sync.Once
 }
@@ -77,7 +80,16 @@ func (p *Page) install(ctx context.Context) error {
 	if _, err := (proto.PageAddScriptToEvaluateOnNewDocument{Source: engineSource, WorldName: worldName}).Call(c); err != nil {
 		return err
 	}
-	return proto.RuntimeAddBinding{Name: untrustedBinding, ExecutionContextName: worldName}.Call(c)
+	if err := (proto.RuntimeAddBinding{Name: untrustedBinding, ExecutionContextName: worldName}).Call(c); err != nil {
+		return err
+	}
+	if err := (proto.NetworkEnable{}).Call(c); err != nil {
+		return err
+	}
+	if p.session.browser.cfg.filmstrip {
+		return p.startScreencast(ctx)
+	}
+	return nil
 }
 
 // client is the page bound to ctx and to the page's own life: a call is abandoned when either ends, so a call
@@ -218,6 +230,26 @@ func (p *Page) listen(events <-chan *rod.Message) {
 				defer done()
 				_ = proto.PageHandleJavaScriptDialog{Accept: e.Type == proto.PageDialogTypeBeforeunload}.Call(c)
 			}()
+		case "Network.requestWillBeSent":
+			var e proto.NetworkRequestWillBeSent
+			msg.Load(&e)
+			p.network.requestWillBeSent(&e)
+		case "Network.responseReceived":
+			var e proto.NetworkResponseReceived
+			msg.Load(&e)
+			p.network.responseReceived(&e)
+		case "Network.loadingFinished":
+			var e proto.NetworkLoadingFinished
+			msg.Load(&e)
+			p.network.loadingFinished(&e)
+		case "Network.loadingFailed":
+			var e proto.NetworkLoadingFailed
+			msg.Load(&e)
+			p.network.loadingFailed(&e)
+		case "Page.screencastFrame":
+			var e proto.PageScreencastFrame
+			msg.Load(&e)
+			p.screencastFrame(&e)
 		case "Inspector.targetCrashed":
 			p.fail(&CrashError{What: "the page's renderer process crashed"})
 		case "Input.dragIntercepted":

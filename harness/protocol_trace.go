@@ -2,6 +2,7 @@ package harness
 
 import (
 	"encoding/json"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -29,7 +30,11 @@ type protocolTrace struct {
 
 func newProtocolTrace(limit int) *protocolTrace { return &protocolTrace{limit: limit} }
 
+// maxTracedMessage bounds one traced message: screenshots and screencast frames are kept elsewhere.
+const maxTracedMessage = 32 << 10
+
 func (t *protocolTrace) add(l TraceLine) {
+	l.Params, l.Result = bounded(l.Params), bounded(l.Result)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.lines) >= t.limit {
@@ -66,4 +71,11 @@ func (t *protocolTrace) snapshot() (lines []TraceLine, dropped int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return append([]TraceLine(nil), t.lines...), t.drops
+}
+
+func bounded(m json.RawMessage) json.RawMessage {
+	if len(m) <= maxTracedMessage {
+		return m
+	}
+	return json.RawMessage(fmt.Sprintf(`{"omitted":"%d bytes"}`, len(m)))
 }

@@ -25,6 +25,7 @@ type Session struct {
 	untrusted       []UntrustedEvent
 	untrustedReason string // non-empty: the spec declared why it produces untrusted events
 	secrets         []string
+	trace           *protocolTrace
 
 	closeOnce sync.Once
 }
@@ -60,6 +61,7 @@ func (b *Browser) prepareSession(ctx context.Context) (*Session, error) {
 	}
 	s := &Session{browser: b, contextID: bc.BrowserContextID}
 	fail := func(step string, err error) (*Session, error) {
+		s.forgetTrace()
 		b.dispose(s.contextID)
 		return nil, fmt.Errorf("%s: %w", step, err)
 	}
@@ -73,6 +75,10 @@ func (b *Browser) prepareSession(ctx context.Context) (*Session, error) {
 	rp, err := b.rod.PageFromTarget(target.TargetID)
 	if err != nil {
 		return fail("attaching to the page", err)
+	}
+	if b.cfg.protocolTrace {
+		s.trace = newProtocolTrace(4000)
+		b.conn.tracers.Store(string(rp.SessionID), s.trace)
 	}
 	s.page = newPage(s, rp)
 	if err := s.page.install(ctx); err != nil {
@@ -106,6 +112,7 @@ func (s *Session) Browser() *Browser { return s.browser }
 func (s *Session) Close() error {
 	s.closeOnce.Do(func() {
 		s.page.shutdown()
+		s.forgetTrace()
 		s.browser.sessionsMu.Lock()
 		delete(s.browser.sessionsOut, s)
 		s.browser.sessionsMu.Unlock()
@@ -140,4 +147,10 @@ func (s *Session) MarkSecret(value string) {
 	s.mu.Lock()
 	s.secrets = append(s.secrets, value)
 	s.mu.Unlock()
+}
+
+func (s *Session) forgetTrace() {
+	if s.page != nil {
+		s.browser.conn.tracers.Delete(string(s.page.rod.SessionID))
+	}
 }

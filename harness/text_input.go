@@ -19,6 +19,9 @@ func (l *Locator) Fill(ctx context.Context, text string, opts ...ActionOption) e
 	cfg := actionConfigFrom(opts)
 	return l.act(ctx, "fill", textNeeds, cfg, shownText(text, cfg), func(ctx context.Context, t target) error {
 		p := l.page
+		if cfg.secret || t.password {
+			p.session.MarkSecret(text)
+		}
 		if err := p.focusByClick(ctx, t, false); err != nil {
 			return err
 		}
@@ -58,6 +61,9 @@ func (l *Locator) Type(ctx context.Context, text string, opts ...ActionOption) e
 	}
 	return l.act(ctx, "type", need, cfg, shownText(text, cfg), func(ctx context.Context, t target) error {
 		p := l.page
+		if cfg.secret || t.password {
+			p.session.MarkSecret(text)
+		}
 		if !cfg.keepCaret {
 			if err := p.focusByClick(ctx, t, true); err != nil {
 				return err

@@ -585,7 +585,7 @@
       };
     }
     const el = elements[0];
-    const result = { element: describe(el), checks: {} };
+    const result = { element: describe(el), checks: {}, password: el.localName === 'input' && el.type === 'password' };
     const fail = (check, reason, extra) => Object.assign(result, { status: 'wait', check, reason }, extra || {});
 
     if (args.needs.visible) {
