@@ -101,9 +101,9 @@ type inspection struct {
 
 // target is an element that passed every check of prepare, ready for input.
 type target struct {
-	handle  int
-	box     Box
-	point   Point
+	handle   int
+	box      Box
+	point    Point
 	time     *float64
 	element  string
 	password bool // an <input type=password>: what is typed into it is a secret
