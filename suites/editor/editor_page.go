@@ -1,0 +1,98 @@
+package editor
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/e2e-harness/e2e/harness"
+	"github.com/e2e-harness/e2e/suites/e2e"
+)
+
+// Editor is the fixture editor as a user sees it: named regions and controls, found by the test ids of its DOM
+// contract and by role.
+type Editor struct {
+	*harness.Page
+	DocID string
+}
+
+// OpenEditor opens the editor on a new document of its own, so parallel specs never share data.
+func OpenEditor(ctx context.Context, page *harness.Page) *Editor {
+	GinkgoHelper()
+	e := &Editor{Page: page, DocID: newDocID()}
+	Expect(page.Goto(ctx, e2e.URL("?doc="+e.DocID))).To(Succeed())
+	Eventually(page.ByCSS("html")).Should(e2e.HaveAttribute("data-editor-state", "ready"))
+	return e
+}
+
+func newDocID() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return "spec-" + hex.EncodeToString(b)
+}
+
+// Reopen loads the same document again, as a user coming back to it.
+func (e *Editor) Reopen(ctx context.Context) {
+	GinkgoHelper()
+	Expect(e.Reload(ctx)).To(Succeed())
+	Eventually(e.ByCSS("html")).Should(e2e.HaveAttribute("data-editor-state", "ready"))
+}
+
+// Canvas is the document inside the canvas iframe.
+func (e *Editor) Canvas() *harness.Locator { return e.ByTestID("canvas").Frame() }
+
+// CanvasElement is one element on the canvas, e.g. "e1".
+func (e *Editor) CanvasElement(id string) *harness.Locator {
+	return e.Canvas().ByTestID("canvas-element-" + id)
+}
+
+// CanvasElements are all elements on the canvas.
+func (e *Editor) CanvasElements() *harness.Locator { return e.Canvas().ByCSS("[data-element-id]") }
+
+// SelectedLabel says which element the property panel shows, e.g. "Button e2".
+func (e *Editor) SelectedLabel() *harness.Locator { return e.ByTestID("selected-element-label") }
+
+// Field is an expression field of the property panel, e.g. "text", "placeholder".
+func (e *Editor) Field(name string) *harness.Locator { return e.ByTestID("field-" + name) }
+
+// Chips are the expression chips inside a field.
+func (e *Editor) Chips(field string) *harness.Locator { return e.Field(field).ByTestID("expression-chip") }
+
+// InsertButton is "Insert dynamic data", shown next to the focused field.
+func (e *Editor) InsertButton() *harness.Locator { return e.ByTestID("insert-dynamic-data") }
+
+// DataMenu is the dynamic data menu.
+func (e *Editor) DataMenu() *harness.Locator { return e.ByTestID("dynamic-data-menu") }
+
+// DataOption is an entry of the data menu, e.g. "current-user-email".
+func (e *Editor) DataOption(key string) *harness.Locator { return e.ByTestID("dynamic-data-option-" + key) }
+
+// SaveStatus is the autosave indicator.
+func (e *Editor) SaveStatus() *harness.Locator { return e.ByTestID("save-status") }
+
+// Undo and Redo are the toolbar buttons.
+func (e *Editor) Undo() *harness.Locator { return e.ByRole("button", harness.Name("Undo"), harness.Exact()) }
+func (e *Editor) Redo() *harness.Locator { return e.ByRole("button", harness.Name("Redo"), harness.Exact()) }
+
+// Select clicks an element on the canvas and waits until the property panel shows it.
+func (e *Editor) Select(ctx context.Context, id, label string) {
+	GinkgoHelper()
+	Expect(e.CanvasElement(id).Click(ctx)).To(Succeed())
+	Eventually(e.SelectedLabel()).Should(e2e.HaveText(label))
+}
+
+// InsertDynamicData inserts a data source into the focused field through the button and the menu, the way a
+// user does it with the mouse: path is the menu entries to click, e.g. "current-user", "current-user-email".
+func (e *Editor) InsertDynamicData(ctx context.Context, path ...string) {
+	GinkgoHelper()
+	By("clicking Insert dynamic data")
+	Expect(e.InsertButton().Click(ctx)).To(Succeed())
+	Eventually(e.DataMenu()).Should(e2e.BeVisible())
+	for _, key := range path {
+		By("choosing " + key + " in the data menu")
+		Expect(e.DataOption(key).Click(ctx)).To(Succeed())
+	}
+}

@@ -1,0 +1,15 @@
+package editor_test
+
+import (
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	_ "github.com/e2e-harness/e2e/suites/editor"
+)
+
+func TestEditor(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Editor")
+}
