@@ -154,3 +154,6 @@ func (s *Session) forgetTrace() {
 		s.browser.conn.tracers.Delete(string(s.page.rod.SessionID))
 	}
 }
+
+// Crashed is the crash that ended the session's page (its renderer or the whole browser), nil while it lives.
+func (s *Session) Crashed() error { return s.page.crashed() }

@@ -59,7 +59,9 @@ func (e *Editor) SelectedLabel() *harness.Locator { return e.ByTestID("selected-
 func (e *Editor) Field(name string) *harness.Locator { return e.ByTestID("field-" + name) }
 
 // Chips are the expression chips inside a field.
-func (e *Editor) Chips(field string) *harness.Locator { return e.Field(field).ByTestID("expression-chip") }
+func (e *Editor) Chips(field string) *harness.Locator {
+	return e.Field(field).ByTestID("expression-chip")
+}
 
 // InsertButton is "Insert dynamic data", shown next to the focused field.
 func (e *Editor) InsertButton() *harness.Locator { return e.ByTestID("insert-dynamic-data") }
@@ -68,14 +70,20 @@ func (e *Editor) InsertButton() *harness.Locator { return e.ByTestID("insert-dyn
 func (e *Editor) DataMenu() *harness.Locator { return e.ByTestID("dynamic-data-menu") }
 
 // DataOption is an entry of the data menu, e.g. "current-user-email".
-func (e *Editor) DataOption(key string) *harness.Locator { return e.ByTestID("dynamic-data-option-" + key) }
+func (e *Editor) DataOption(key string) *harness.Locator {
+	return e.ByTestID("dynamic-data-option-" + key)
+}
 
 // SaveStatus is the autosave indicator.
 func (e *Editor) SaveStatus() *harness.Locator { return e.ByTestID("save-status") }
 
 // Undo and Redo are the toolbar buttons.
-func (e *Editor) Undo() *harness.Locator { return e.ByRole("button", harness.Name("Undo"), harness.Exact()) }
-func (e *Editor) Redo() *harness.Locator { return e.ByRole("button", harness.Name("Redo"), harness.Exact()) }
+func (e *Editor) Undo() *harness.Locator {
+	return e.ByRole("button", harness.Name("Undo"), harness.Exact())
+}
+func (e *Editor) Redo() *harness.Locator {
+	return e.ByRole("button", harness.Name("Redo"), harness.Exact())
+}
 
 // Select clicks an element on the canvas and waits until the property panel shows it.
 func (e *Editor) Select(ctx context.Context, id, label string) {
