@@ -354,3 +354,48 @@ func lineWriter(f func(string)) io.Writer {
 	}()
 	return pw
 }
+
+// CheckBrowserBinary runs bin --version and makes sure it is a Chrome or Chromium, so a wrong CHROME_BIN is
+// reported as such rather than as a launch that never prints a DevTools address.
+func CheckBrowserBinary(ctx context.Context, bin string) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, "--version").CombinedOutput()
+	// Debian's wrapper script may print a shell warning first; the version is the line that names the browser.
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	version := lines[0]
+	for _, l := range lines {
+		if strings.Contains(l, "Chromium") || strings.Contains(l, "Chrome") {
+			version = l
+		}
+	}
+	if err != nil || !(strings.Contains(version, "Chromium") || strings.Contains(version, "Chrome")) {
+		if len(version) > 80 {
+			version = version[:80] + "…"
+		}
+		return fmt.Errorf("%s is not a Chrome or Chromium browser (its --version said %q); set CHROME_BIN to one or install Debian's chromium", bin, version)
+	}
+	return nil
+}
+
+// CheckEndpoint makes sure a DevTools endpoint answers (E2E_BROWSER_URL).
+func CheckEndpoint(ctx context.Context, controlURL string) error {
+	if err := checkWebSocketURL(controlURL); err != nil {
+		return fmt.Errorf("%s=%q: %w", EnvBrowserURL, controlURL, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	wsURL := controlURL
+	if !strings.HasPrefix(wsURL, "ws") {
+		resolved, err := launcher.ResolveURL(controlURL)
+		if err != nil {
+			return fmt.Errorf("%s: no DevTools endpoint answers at %s: %v", EnvBrowserURL, controlURL, err)
+		}
+		wsURL = resolved
+	}
+	conn, err := dialCDP(ctx, wsURL, nil)
+	if err != nil {
+		return fmt.Errorf("%s: no DevTools endpoint answers at %s: %v", EnvBrowserURL, controlURL, err)
+	}
+	return conn.close()
+}

@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/e2e-harness/e2e/harness"
 )
 
 // CheckTarget makes sure the target answers before any browser is started, and says in one line what is wrong
@@ -63,4 +65,33 @@ func rootCause(err error) string {
 		}
 		err = next
 	}
+}
+
+// Preflight checks the environment of a run: the variables parse, the browser binary or endpoint is there and
+// is a browser, the target answers. The first problem is returned as one line.
+func Preflight(ctx context.Context, getenv func(string) string) error {
+	cfg, err := ConfigFromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	if _, err := harness.OptionsFromEnv(getenv); err != nil {
+		return err
+	}
+	if u := getenv(harness.EnvBrowserURL); u != "" {
+		if err := harness.CheckEndpoint(ctx, u); err != nil {
+			return err
+		}
+	} else if getenv(harness.EnvLauncher) == "" {
+		bin, err := harness.FindChrome(getenv(harness.EnvChromeBin))
+		if err != nil {
+			return err
+		}
+		if err := harness.CheckBrowserBinary(ctx, bin); err != nil {
+			return err
+		}
+	}
+	if cfg.BaseURL != "" {
+		return CheckTarget(ctx, cfg.BaseURL, cfg.Insecure)
+	}
+	return nil
 }

@@ -1,0 +1,67 @@
+# The two commands: `make e2e` runs the suites against the embedded fixture editor (or BASE_URL) in headless
+# Chromium; `make test` runs every test. Both install what is missing from Debian when run as root, or stop
+# with one line saying what to install. `make help` lists everything.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+GO      ?= go
+GINKGO  := $(GO) run github.com/onsi/ginkgo/v2/ginkgo
+OUT     ?= $(CURDIR)/out
+PROCS   ?= 2
+
+# Variables a user may set on the command line; anything else is a typo that would silently change nothing.
+KNOWN_VARS := BASE_URL LABEL_FILTER FOCUS PROCS OUT E2E_SHARD E2E_OUTPUT_DIR E2E_KEEP_ARTIFACTS E2E_SPEC_TIMEOUT \
+	E2E_ACTION_TIMEOUT E2E_NAVIGATION_TIMEOUT E2E_INSECURE E2E_POOL_SIZE E2E_FILMSTRIP E2E_PROTOCOL_TRACE \
+	CHROME_BIN E2E_BROWSER_URL E2E_LAUNCHER_URL SOAK_RUNS BENCH_ROUNDS GO ADDR VERSION
+UNKNOWN_VARS := $(filter-out $(KNOWN_VARS),$(foreach v,$(-*-command-variables-*-),$(firstword $(subst =, ,$(v)))))
+ifneq ($(strip $(UNKNOWN_VARS)),)
+$(error unknown variable(s) $(UNKNOWN_VARS); the README's "Variables" section lists the ones make knows)
+endif
+
+# need_debian COMMAND,PACKAGES: install PACKAGES from Debian when COMMAND is missing and we are root.
+define need_debian
+@command -v $(1) >/dev/null 2>&1 || { \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+    echo "make: installing $(2) from Debian"; \
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2); } >/dev/null || exit 2; \
+  else echo "make: $(1) is missing: install it with 'sudo apt-get install $(2)'" >&2; exit 2; fi; }
+endef
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+.PHONY: deps-chromium
+deps-chromium: ## install Debian's Chromium if it is missing (unless CHROME_BIN or E2E_BROWSER_URL is set)
+	$(if $(CHROME_BIN)$(E2E_BROWSER_URL)$(E2E_LAUNCHER_URL),,$(call need_debian,chromium,chromium fonts-liberation))
+
+.PHONY: deps-alertmanager
+deps-alertmanager:
+	$(call need_debian,prometheus-alertmanager,prometheus-alertmanager)
+
+.PHONY: preflight
+preflight: deps-chromium
+	@$(GO) run ./cmd/e2e-check
+
+.PHONY: e2e
+e2e: preflight ## run the suites against the fixture editor (or BASE_URL) in headless Chromium
+	@E2E_OUTPUT_DIR=$${E2E_OUTPUT_DIR:-$(OUT)/e2e} $(GINKGO) -p --procs=$(PROCS) --randomize-all --timeout=20m \
+		$(if $(LABEL_FILTER),--label-filter='$(LABEL_FILTER)') $(if $(FOCUS),--focus='$(FOCUS)') \
+		./suites/editor
+
+.PHONY: vet
+vet: ## go vet and gofmt
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "make: gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+
+.PHONY: unit
+unit: deps-chromium deps-alertmanager ## the Go tests of every package (harness tests drive a real Chromium)
+	$(GO) test ./harness/... ./fixtures/... ./reports/... ./suites/e2e/... ./cmd/...
+
+.PHONY: test
+test: vet unit e2e ## everything: vet, unit tests and the suites
+
+.PHONY: serve
+serve: ## serve the fixture editor on ADDR (127.0.0.1:8080)
+	$(GO) run ./cmd/fixture-server --addr $(or $(ADDR),127.0.0.1:8080) --version $(or $(VERSION),dev)
