@@ -223,3 +223,6 @@ func (e *CrashError) Unwrap() error { return ErrBrowserCrashed }
 
 // IsInfrastructureFailure reports whether err is about the browser rather than the page under test.
 func IsInfrastructureFailure(err error) bool { return errors.Is(err, ErrBrowserCrashed) }
+
+// GomegaString makes Gomega print an action's failure as its message, not as a dump of its fields.
+func (e *ActionError) GomegaString() string { return e.Error() }

@@ -22,7 +22,7 @@ type locatorStep struct {
 	Value string  `json:"value,omitempty"`
 	Name  *string `json:"name,omitempty"`
 	Exact bool    `json:"exact,omitempty"`
-	Index int     `json:"index,omitempty"`
+	Index int     `json:"index"`
 	Attr  string  `json:"attr,omitempty"`
 	Show  bool    `json:"show,omitempty"` // for "visible" filters: keep visible (true) or hidden (false) elements
 }
