@@ -11,7 +11,7 @@ OUT     ?= $(CURDIR)/out
 PROCS   ?= 2
 
 # Variables a user may set on the command line; anything else is a typo that would silently change nothing.
-KNOWN_VARS := BASE_URL LABEL_FILTER FOCUS PROCS OUT E2E_SHARD E2E_OUTPUT_DIR E2E_KEEP_ARTIFACTS E2E_SPEC_TIMEOUT \
+KNOWN_VARS := BASE_URL LABEL_FILTER FOCUS PROCS OUT E2E_SHARD E2E_OUTPUT_DIR E2E_KEEP_ARTIFACTS E2E_SPEC_TIMEOUT E2E_ASSERT_TIMEOUT \
 	E2E_ACTION_TIMEOUT E2E_NAVIGATION_TIMEOUT E2E_INSECURE E2E_POOL_SIZE E2E_FILMSTRIP E2E_PROTOCOL_TRACE \
 	CHROME_BIN E2E_BROWSER_URL E2E_LAUNCHER_URL SOAK_RUNS BENCH_ROUNDS GO ADDR VERSION
 UNKNOWN_VARS := $(filter-out $(KNOWN_VARS),$(foreach v,$(-*-command-variables-*-),$(firstword $(subst =, ,$(v)))))
@@ -59,8 +59,12 @@ vet: ## go vet and gofmt
 unit: deps-chromium deps-alertmanager ## the Go tests of every package (harness tests drive a real Chromium)
 	$(GO) test ./harness/... ./fixtures/... ./reports/... ./suites/e2e/... ./cmd/...
 
+.PHONY: regressions
+regressions: deps-chromium ## the regression gallery: does the suite catch each known bug, and does a JS-click test?
+	$(GO) run ./cmd/regressions --out $(OUT)/regressions --procs $(PROCS)
+
 .PHONY: test
-test: vet unit e2e ## everything: vet, unit tests and the suites
+test: vet unit e2e regressions ## everything: vet, unit tests, the suites and the regression gallery
 
 .PHONY: serve
 serve: ## serve the fixture editor on ADDR (127.0.0.1:8080)

@@ -162,6 +162,11 @@ func (l *Locator) act(ctx context.Context, action string, need needs, cfg action
 			if crash := p.crashed(); crash != nil {
 				return crash
 			}
+			if last.Status == "" {
+				// The deadline came while the page was still answering the first look (a slow page, a loaded
+				// machine): take one quick look now, so the error says what state the element was in.
+				last = l.lastLook(need, cfg)
+			}
 			return &TimeoutError{After: time.Since(start), Attempts: attempt + 1, Checks: checkStates(need, last), Last: checkError(l, last)}
 		}
 		return ctx.Err()
@@ -228,6 +233,19 @@ func (l *Locator) act(ctx context.Context, action string, need needs, cfg action
 	}
 }
 
+// lastLook inspects the element once without waiting, for the error of an action that timed out before any
+// inspection came back.
+func (l *Locator) lastLook(need needs, cfg actionConfig) inspection {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	var r inspection
+	args := prepareArgs{Steps: l.steps, Strict: true, Needs: need, Position: cfg.position, SliceMs: 0, Fresh: true}
+	if err := l.page.world.call(ctx, "prepare", args, &r); err != nil || r.Status == "ready" {
+		return inspection{}
+	}
+	return r
+}
+
 // isTyped reports errors that already say what went wrong better than a timeout would.
 func isTyped(err error) bool {
 	var inr *InputNotReceivedError
@@ -241,7 +259,9 @@ func isTyped(err error) bool {
 func sliceFor(ctx context.Context) int64 {
 	slice := time.Second
 	if dl, ok := ctx.Deadline(); ok {
-		if left := time.Until(dl) - 20*time.Millisecond; left < slice {
+		// Leave room for the answer to travel back before the deadline, more on a long wait.
+		left := time.Until(dl)
+		if left -= max(50*time.Millisecond, left/10); left < slice {
 			slice = left
 		}
 	}
@@ -304,23 +324,27 @@ var checkOrder = []struct {
 	{"receives events", func(n needs) bool { return n.Hit }},
 }
 
-// checkStates lists each check the action needed with whether it passed on the last look.
+// checkStates lists each check the action needed with how it stood on the last look: passed, failed, or not
+// reached because an earlier one failed.
 func checkStates(need needs, last inspection) []CheckState {
 	if last.Check == "attached" || last.Check == "unique" || last.Check == "" {
-		return []CheckState{{Name: "attached", Passed: false, Detail: last.Reason}}
+		return []CheckState{{Name: "attached", Reached: true, Detail: last.Reason}}
 	}
-	out := []CheckState{{Name: "attached", Passed: true}}
+	out := []CheckState{{Name: "attached", Passed: true, Reached: true}}
 	failed := false
 	for _, c := range checkOrder {
 		if !c.on(need) {
 			continue
 		}
-		if c.name == last.Check {
-			out = append(out, CheckState{Name: c.name, Passed: false, Detail: last.Reason})
+		switch {
+		case failed:
+			out = append(out, CheckState{Name: c.name})
+		case c.name == last.Check:
+			out = append(out, CheckState{Name: c.name, Reached: true, Detail: last.Reason})
 			failed = true
-			continue
+		default:
+			out = append(out, CheckState{Name: c.name, Passed: true, Reached: true})
 		}
-		out = append(out, CheckState{Name: c.name, Passed: !failed && (last.Checks[c.name] || c.name == "in viewport" || c.name == "stable")})
 	}
 	return out
 }

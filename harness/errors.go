@@ -146,9 +146,10 @@ func (e *NotFocusedError) Error() string {
 
 // CheckState is one actionability check as it stood when an action gave up.
 type CheckState struct {
-	Name   string // visible, enabled, editable, stable, receives events, …
-	Passed bool
-	Detail string
+	Name    string // visible, enabled, editable, stable, receives events, …
+	Passed  bool
+	Reached bool // false for checks after the failing one: they were not looked at
+	Detail  string
 }
 
 // TimeoutError: the action's checks did not all pass before its deadline. Last is the typed error for the check
@@ -162,7 +163,11 @@ type TimeoutError struct {
 
 func (e *TimeoutError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "gave up after %s (%d attempts)", e.After.Round(time.Millisecond), e.Attempts)
+	attempts := "attempts"
+	if e.Attempts == 1 {
+		attempts = "attempt"
+	}
+	fmt.Fprintf(&b, "gave up after %s (%d %s)", e.After.Round(time.Millisecond), e.Attempts, attempts)
 	if e.Last != nil {
 		fmt.Fprintf(&b, ": %v", e.Last)
 	}
@@ -170,7 +175,10 @@ func (e *TimeoutError) Error() string {
 		b.WriteString("\n    checks:")
 		for _, c := range e.Checks {
 			mark := "✓"
-			if !c.Passed {
+			switch {
+			case !c.Reached:
+				mark = "(not reached)"
+			case !c.Passed:
 				mark = "✗"
 			}
 			fmt.Fprintf(&b, " %s %s", c.Name, mark)

@@ -19,6 +19,8 @@ const (
 	EnvShard         = "E2E_SHARD"          // i/n: run only the i-th of n deterministic parts of the suite
 	EnvSpecTimeout   = "E2E_SPEC_TIMEOUT"   // the time limit of each spec, 30s by default
 	EnvInsecure      = "E2E_INSECURE"       // 1: accept a target's invalid TLS certificate
+	EnvAssertTimeout = "E2E_ASSERT_TIMEOUT" // how long Eventually waits for an assertion, 5s by default
+	EnvWarmPath      = "E2E_WARM_PATH"      // the page prepared sessions load ahead, relative to the base URL
 )
 
 // Config is how a run is set up. Suites read it from the environment; the smoke runner sets it with Configure.
@@ -28,15 +30,24 @@ type Config struct {
 	KeepArtifacts bool
 	Shard         Shard
 	SpecTimeout   time.Duration
+	AssertTimeout time.Duration
 	Insecure      bool
+	// WarmPath is loaded, relative to the base URL, by every session the pool prepares, so that the site's
+	// renderer process (and, for the app itself, its scripts in the session's cache) are ready before the spec
+	// starts. Empty means the base URL itself.
+	WarmPath string
 }
 
-// DefaultSpecTimeout bounds a spec when E2E_SPEC_TIMEOUT is not set.
-const DefaultSpecTimeout = 30 * time.Second
+// Defaults when the environment does not say otherwise.
+const (
+	DefaultSpecTimeout   = 30 * time.Second
+	DefaultAssertTimeout = 5 * time.Second
+)
 
 // ConfigFromEnv reads the documented variables; a malformed value is an error naming the variable.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	cfg := Config{SpecTimeout: DefaultSpecTimeout, OutputDir: getenv(EnvOutputDir)}
+	cfg := Config{SpecTimeout: DefaultSpecTimeout, AssertTimeout: DefaultAssertTimeout, OutputDir: getenv(EnvOutputDir),
+		WarmPath: getenv(EnvWarmPath)}
 	var errs []error
 	if raw := getenv(EnvBaseURL); raw != "" {
 		u, err := ParseBaseURL(raw)
@@ -67,13 +78,20 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		}
 		cfg.Shard = s
 	}
-	if raw := getenv(EnvSpecTimeout); raw != "" {
-		d, err := time.ParseDuration(raw)
-		if err != nil || d <= 0 {
-			errs = append(errs, fmt.Errorf("%s=%q: want a positive duration such as 30s", EnvSpecTimeout, raw))
-		} else {
-			cfg.SpecTimeout = d
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+	}{{EnvSpecTimeout, &cfg.SpecTimeout}, {EnvAssertTimeout, &cfg.AssertTimeout}} {
+		raw := getenv(d.name)
+		if raw == "" {
+			continue
 		}
+		v, err := time.ParseDuration(raw)
+		if err != nil || v <= 0 {
+			errs = append(errs, fmt.Errorf("%s=%q: want a positive duration such as 30s", d.name, raw))
+			continue
+		}
+		*d.dst = v
 	}
 	return cfg, errors.Join(errs...)
 }

@@ -1,25 +1,63 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
+	"time"
 
-	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/e2e-harness/e2e/harness"
+	"github.com/e2e-harness/e2e/reports"
 )
 
-// writeReports writes the run's reports into the output directory and names the folder on the last line.
+// writeReports writes the run's reports into the output directory and names report.html on the last line.
 func writeReports(r types.Report, cfg Config) error {
-	if err := os.MkdirAll(cfg.OutputDir, 0o755); err != nil {
-		return err
+	info := reports.DetectRunInfo(os.Getenv)
+	info.BaseURL = cfg.BaseURL
+	if info.BaseURL == "" {
+		info.BaseURL = BaseURL()
 	}
-	if err := reporters.GenerateJUnitReport(r, filepath.Join(cfg.OutputDir, "junit.xml")); err != nil {
-		return err
+	if cfg.Shard.Total > 1 {
+		info.Shard = cfg.Shard.String()
 	}
-	if err := reporters.GenerateJSONReport(r, filepath.Join(cfg.OutputDir, "report.json")); err != nil {
-		return err
+	info.BrowserVersion = launchedBrowserVersion()
+	err := reports.WriteRun(r, cfg.OutputDir, info)
+	fmt.Printf("\ne2e report: %s\n", reportPath(cfg.OutputDir))
+	return err
+}
+
+// reportPath names report.html relative to the working directory when that is shorter, as people copy it.
+func reportPath(outDir string) string {
+	p := filepath.Join(outDir, reports.FileHTMLReport)
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
 	}
-	fmt.Printf("\ne2e reports: %s\n", cfg.OutputDir)
-	return nil
+	return p
+}
+
+// launchedBrowserVersion asks the Chromium binary the run launches for its version. The browser itself is
+// closed by the time the reports are written; when a spec kept artifacts, the version it reported wins. A
+// browser reached over E2E_BROWSER_URL or a launcher is not on this machine, so it stays unknown here.
+func launchedBrowserVersion() string {
+	if os.Getenv(harness.EnvBrowserURL) != "" || os.Getenv(harness.EnvLauncher) != "" {
+		return ""
+	}
+	bin, err := harness.FindChrome("")
+	if err != nil {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, "--version").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
 }

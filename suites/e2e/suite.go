@@ -35,6 +35,9 @@ func Configure(c Config) {
 	if config.SpecTimeout <= 0 {
 		config.SpecTimeout = DefaultSpecTimeout
 	}
+	if config.AssertTimeout <= 0 {
+		config.AssertTimeout = DefaultAssertTimeout
+	}
 	if config.OutputDir == "" {
 		config.OutputDir = defaultOutputDir()
 	}
@@ -96,7 +99,8 @@ func SetupSuite() bool {
 		return []byte(srv.URL() + "/")
 	}, func(ctx SpecContext, target []byte) {
 		baseURL = string(target)
-		gomega.SetDefaultEventuallyTimeout(5 * time.Second)
+		cfg, _ := CurrentConfig()
+		gomega.SetDefaultEventuallyTimeout(cfg.AssertTimeout)
 		gomega.SetDefaultEventuallyPollingInterval(25 * time.Millisecond)
 		if _, err := openBrowser(ctx); err != nil {
 			AbortSuite(err.Error())
@@ -127,7 +131,7 @@ func SetupSuite() bool {
 }
 
 func browserOptions(cfg Config) []harness.BrowserOption {
-	opts := []harness.BrowserOption{harness.WithAllowedHosts(baseURL), harness.WithWarmURL(baseURL)}
+	opts := []harness.BrowserOption{harness.WithAllowedHosts(baseURL), harness.WithWarmURL(URL(cfg.WarmPath))}
 	if cfg.Insecure {
 		opts = append(opts, harness.WithFlag("ignore-certificate-errors", ""))
 	}

@@ -27,7 +27,7 @@ var _ = Describe("Building a page on the canvas", func() {
 		Expect(editor.CanvasElements().Nth(1)).To(e2e.HaveAttribute("data-element-id", "e3"))
 	}, e2e.Timeout())
 
-	It("adds a component by dragging it from the palette into the canvas frame", func(ctx SpecContext) {
+	It("adds a component by dragging it from the palette into the canvas frame", Label(e2e.Critical), func(ctx SpecContext) {
 		By("dragging Input onto the lower half of the button on the canvas")
 		Expect(editor.ByTestID("palette-item-input").DragTo(ctx, editor.CanvasElement("e2"), harness.DropAt(20, 30))).To(Succeed())
 
@@ -37,7 +37,7 @@ var _ = Describe("Building a page on the canvas", func() {
 		Eventually(editor.SelectedLabel()).Should(e2e.HaveText("Input e3"))
 	}, e2e.Timeout())
 
-	It("selects the element that was clicked inside the canvas", func(ctx SpecContext) {
+	It("selects the element that was clicked inside the canvas", Label(e2e.Critical), func(ctx SpecContext) {
 		By("clicking the button on the canvas")
 		Expect(editor.CanvasElement("e2").Click(ctx)).To(Succeed())
 		Eventually(editor.SelectedLabel()).Should(e2e.HaveText("Button e2"))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -92,12 +93,17 @@ func (e *Editor) Select(ctx context.Context, id, label string) {
 	Eventually(e.SelectedLabel()).Should(e2e.HaveText(label))
 }
 
+// InsertButtonPatience is how long a user waits for "Insert dynamic data" to settle before clicking it: people
+// reach for the button as soon as it shows, so a button that is still hidden or sliding in after this long
+// gets clicked where it is not yet. The clean editor's fade-in takes ~120 ms.
+const InsertButtonPatience = 750 * time.Millisecond
+
 // InsertDynamicData inserts a data source into the focused field through the button and the menu, the way a
 // user does it with the mouse: path is the menu entries to click, e.g. "current-user", "current-user-email".
 func (e *Editor) InsertDynamicData(ctx context.Context, path ...string) {
 	GinkgoHelper()
-	By("clicking Insert dynamic data")
-	Expect(e.InsertButton().Click(ctx)).To(Succeed())
+	By("clicking Insert dynamic data as soon as it shows")
+	Expect(e.InsertButton().Click(ctx, harness.Timeout(InsertButtonPatience))).To(Succeed())
 	Eventually(e.DataMenu()).Should(e2e.BeVisible())
 	for _, key := range path {
 		By("choosing " + key + " in the data menu")

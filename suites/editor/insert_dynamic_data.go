@@ -53,6 +53,8 @@ var _ = Describe("Insert dynamic data", Label(e2e.Critical, e2e.Smoke), func() {
 	It("inserts with the keyboard alone: {{ opens the menu, arrows choose, Enter inserts", func(ctx SpecContext) {
 		text := editor.Field("text")
 		Expect(text.Fill(ctx, "Today is ")).To(Succeed())
+		By("resting the mouse away from where the menu opens, as a keyboard user's mouse does")
+		Expect(editor.ByTestID("palette").Hover(ctx)).To(Succeed())
 		By("typing {{")
 		Expect(text.Type(ctx, "{{", harness.KeepCaret())).To(Succeed())
 		Eventually(editor.DataMenu()).Should(e2e.BeVisible())

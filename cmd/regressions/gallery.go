@@ -1,0 +1,210 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/e2e-harness/e2e/fixtures"
+)
+
+// expectedReasons says, for each known regression, how the suite must report it: the reason a user would give
+// for being stuck. A change that makes a regression fail for another reason (or pass) fails the gallery, so a
+// regression cannot quietly become harmless.
+var expectedReasons = map[string]reason{
+	"blur-hides-button":                      reasonNotReceived,
+	"tooltip-layer-covers-button":            reasonIntercepted,
+	"toolbar-pointer-events-none":            reasonIntercepted,
+	"outside-click-closes-menu-on-mousedown": reasonNotReceived,
+	"menu-clipped-offscreen":                 reasonOutOfView,
+	"button-zero-size":                       reasonOutOfView,
+	"button-late-animation":                  reasonMoving,
+	"chip-inserted-at-end":                   reasonWrongResult,
+	"focus-lost-after-insert":                reasonFocusLost,
+	"handler-bound-twice":                    reasonWrongResult,
+	"menu-keyboard-broken":                   reasonWrongResult,
+	"autosave-silently-fails":                reasonWrongResult,
+	"canvas-click-wrong-offset":              reasonWrongResult,
+	"drop-reads-wrong-type":                  reasonWrongResult,
+}
+
+// reason is a class of failure, told from the failure message the harness and the matchers write.
+type reason string
+
+const (
+	reasonNotReceived reason = "input not received"
+	reasonIntercepted reason = "pointer intercepted"
+	reasonOutOfView   reason = "not visible or out of view"
+	reasonMoving      reason = "still moving"
+	reasonFocusLost   reason = "keyboard focus lost"
+	reasonWrongResult reason = "wrong result"
+	reasonOther       reason = "other"
+)
+
+func classify(message string) reason {
+	switch {
+	case strings.Contains(message, "input not received"):
+		return reasonNotReceived
+	case strings.Contains(message, "does not receive pointer events"):
+		return reasonIntercepted
+	case strings.Contains(message, "is not visible"), strings.Contains(message, "cannot be brought into view"):
+		return reasonOutOfView
+	case strings.Contains(message, "is not stable"):
+		return reasonMoving
+	case strings.Contains(message, "does not have the keyboard focus"):
+		return reasonFocusLost
+	case strings.HasPrefix(message, "Timed out after"), strings.HasPrefix(message, "Expected"):
+		return reasonWrongResult
+	}
+	return reasonOther
+}
+
+// gallery runs the measurement.
+type gallery struct {
+	out   string
+	procs int
+	only  []string
+
+	bin    string // where the compiled suites and the Ginkgo CLI go
+	server *fixtures.Server
+}
+
+// Short timeouts: a caught regression should fail in seconds, not wait out the defaults.
+// A tiny page warms the pool: the measurement runs many short suites, and warming with the whole app would
+// double the browser work of each spec.
+var runEnv = []string{"E2E_ACTION_TIMEOUT=2s", "E2E_ASSERT_TIMEOUT=2s", "E2E_FILMSTRIP=0", "E2E_WARM_PATH=healthz"}
+
+func (g *gallery) run(ctx context.Context) (*Table, error) {
+	if err := os.MkdirAll(g.out, 0o755); err != nil {
+		return nil, err
+	}
+	bin, err := os.MkdirTemp("", "regressions-bin-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(bin)
+	g.bin = bin
+	if err := g.build(ctx); err != nil {
+		return nil, err
+	}
+	g.server, err = fixtures.Serve(ctx, "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	defer g.server.Close()
+
+	started := time.Now()
+	table := &Table{}
+	clean, err := g.measure(ctx, "clean", g.server.URL()+"/")
+	if err != nil {
+		return nil, err
+	}
+	table.Clean = clean
+	for _, r := range fixtures.Regressions() {
+		if len(g.only) > 0 && !slices.Contains(g.only, r.Name) {
+			continue
+		}
+		m, err := g.measure(ctx, r.Name, g.server.RegressionURL(r.Name))
+		if err != nil {
+			return nil, err
+		}
+		table.Rows = append(table.Rows, newRow(r, m))
+	}
+	table.Took = time.Since(started).Round(time.Second)
+	return table, nil
+}
+
+// build compiles both suites and the Ginkgo CLI of the version in go.mod once, so each run only executes them.
+func (g *gallery) build(ctx context.Context) error {
+	steps := [][]string{
+		{"go", "test", "-c", "-o", filepath.Join(g.bin, "editor.test"), "./suites/editor"},
+		{"go", "test", "-c", "-o", filepath.Join(g.bin, "baseline.test"), "./suites/baseline"},
+		{"go", "build", "-o", filepath.Join(g.bin, "ginkgo"), "github.com/onsi/ginkgo/v2/ginkgo"},
+	}
+	for _, s := range steps {
+		cmd := exec.CommandContext(ctx, s[0], s[1:]...)
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("building (%s): %w", strings.Join(s, " "), err)
+		}
+	}
+	return nil
+}
+
+// measurement is what the suite and the baseline did against one target.
+type measurement struct {
+	Suite    []types.SpecReport
+	Baseline []types.SpecReport
+}
+
+func (g *gallery) measure(ctx context.Context, name, target string) (measurement, error) {
+	fmt.Fprintf(os.Stderr, "regressions: %s (%s)\n", name, target)
+	suite, err := g.runSuite(ctx, "editor.test", target, filepath.Join(g.out, name, "suite"), "--label-filter=critical")
+	if err != nil {
+		return measurement{}, err
+	}
+	baseline, err := g.runSuite(ctx, "baseline.test", target, filepath.Join(g.out, name, "baseline"))
+	if err != nil {
+		return measurement{}, err
+	}
+	return measurement{Suite: suite, Baseline: baseline}, nil
+}
+
+// runSuite runs one compiled suite against target and returns its spec reports. A run whose specs fail is a
+// result; a run that produced no report is an error.
+func (g *gallery) runSuite(ctx context.Context, binary, target, out string, flags ...string) ([]types.SpecReport, error) {
+	if err := os.RemoveAll(out); err != nil {
+		return nil, err
+	}
+	args := append([]string{"--no-color", "-p", fmt.Sprintf("--procs=%d", g.procs), "--seed=1", "--timeout=10m"}, flags...)
+	cmd := exec.CommandContext(ctx, filepath.Join(g.bin, "ginkgo"), append(args, filepath.Join(g.bin, binary))...)
+	cmd.Env = append(append(os.Environ(), runEnv...), "BASE_URL="+target, "E2E_OUTPUT_DIR="+out)
+	log, err := os.Create(out + ".log")
+	if err != nil {
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return nil, err
+		}
+		if log, err = os.Create(out + ".log"); err != nil {
+			return nil, err
+		}
+	}
+	defer log.Close()
+	cmd.Stdout, cmd.Stderr = log, log
+	runErr := cmd.Run()
+	body, err := os.ReadFile(filepath.Join(out, "report.json"))
+	if err != nil {
+		return nil, fmt.Errorf("running %s against %s produced no report (%v); see %s.log", binary, target, runErr, out)
+	}
+	var reports []types.Report
+	if err := json.Unmarshal(body, &reports); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", filepath.Join(out, "report.json"), err)
+	}
+	var specs []types.SpecReport
+	for _, r := range reports {
+		for _, s := range r.SpecReports {
+			// Specs the label filter left out are reported as skipped: they did not run.
+			if s.LeafNodeType == types.NodeTypeIt && !s.State.Is(types.SpecStateSkipped|types.SpecStatePending) {
+				specs = append(specs, s)
+			}
+		}
+	}
+	return specs, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
