@@ -11,13 +11,14 @@ import (
 type ActionOption func(*actionConfig)
 
 type actionConfig struct {
-	timeout   time.Duration
-	position  *Point
-	modifiers []string
-	secret    bool
-	keepCaret bool
-	steps     int
-	dropAt    *Point
+	timeout     time.Duration
+	position    *Point
+	modifiers   []string
+	secret      bool
+	keepCaret   bool
+	actsOnPress bool
+	steps       int
+	dropAt      *Point
 }
 
 // Timeout overrides the action timeout (E2E_ACTION_TIMEOUT, 5 s by default) for one action.
@@ -35,6 +36,10 @@ func WithModifiers(keys ...string) ActionOption {
 
 // Secret masks the typed text in the action log and reports (passwords, tokens).
 func Secret() ActionOption { return func(c *actionConfig) { c.secret = true } }
+
+// ActsOnPress is for controls that act on pointerdown and may vanish before the button is released (many editor
+// toolbars): the click must still be a full press and release, but only pointerdown has to reach the element.
+func ActsOnPress() ActionOption { return func(c *actionConfig) { c.actsOnPress = true } }
 
 // KeepCaret makes Type require that the element already has the keyboard focus and types at the caret as it
 // is, the way a person keeps typing after an insertion. Without it, Type clicks the element and moves the
@@ -140,6 +145,7 @@ func (l *Locator) act(ctx context.Context, action string, need needs, cfg action
 	waits := &waitTracker{}
 	attempt := 0
 	var last inspection
+	during := "" // set while the input is being dispatched, for a timeout past the checks
 	defer func() {
 		rec.Duration = time.Since(start)
 		rec.Attempts = attempt + 1
@@ -161,6 +167,9 @@ func (l *Locator) act(ctx context.Context, action string, need needs, cfg action
 		if errors.Is(context.Cause(ctx), context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			if crash := p.crashed(); crash != nil {
 				return crash
+			}
+			if during != "" {
+				return &TimeoutError{After: time.Since(start), Attempts: attempt + 1, During: during, Checks: checkStates(need, last)}
 			}
 			if last.Status == "" {
 				// The deadline came while the page was still answering the first look (a slow page, a loaded
@@ -207,9 +216,12 @@ func (l *Locator) act(ctx context.Context, action string, need needs, cfg action
 			continue
 		case "ready":
 			rec.Element = r.Element
+			last = r
+			during = "dispatching the input and checking where it went (the checks had passed)"
 			err := perform(ctx, target{handle: r.Handle, box: r.Box, point: r.Point, time: r.Time, element: r.Element, password: r.Password})
 			var retry *retryAction
 			if errors.As(err, &retry) {
+				during = ""
 				last = retry.last
 				last.Element = r.Element
 				waits.observe(last, 0)
@@ -327,6 +339,15 @@ var checkOrder = []struct {
 // checkStates lists each check the action needed with how it stood on the last look: passed, failed, or not
 // reached because an earlier one failed.
 func checkStates(need needs, last inspection) []CheckState {
+	if last.Status == "ready" {
+		out := []CheckState{{Name: "attached", Passed: true, Reached: true}}
+		for _, c := range checkOrder {
+			if c.on(need) {
+				out = append(out, CheckState{Name: c.name, Passed: true, Reached: true})
+			}
+		}
+		return out
+	}
 	if last.Check == "attached" || last.Check == "unique" || last.Check == "" {
 		return []CheckState{{Name: "attached", Reached: true, Detail: last.Reason}}
 	}

@@ -296,3 +296,17 @@ func TestHoverRevealsASubmenu(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestClickOnAControlThatActsOnPressNeedsActsOnPress(t *testing.T) {
+	p := open(t, "press_toolbar.html")
+	err := p.ByTestID("delete").Click(context.Background())
+	var inr *harness.InputNotReceivedError
+	if !errors.As(err, &inr) || !strings.Contains(err.Error(), "removed from the document after pointerdown") {
+		t.Fatalf("a plain Click must say the button went away after pointerdown, got %v", err)
+	}
+	p = open(t, "press_toolbar.html")
+	if err := p.ByTestID("delete").Click(context.Background(), harness.ActsOnPress()); err != nil {
+		t.Fatal(err)
+	}
+	wantText(t, p.ByTestID("log"), "deleted")
+}

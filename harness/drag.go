@@ -33,6 +33,9 @@ func (e *DropRejectedError) Error() string {
 	return fmt.Sprintf("nothing was dropped on %s: %s", e.Target, e.Reason)
 }
 
+// dropDwellFrames is how many frames a native drag rests on the drop point before it drops.
+const dropDwellFrames = 3
+
 // dragStartMoves are the first small moves after the press: browsers start an HTML5 drag, and pointer-drag
 // libraries their drag, only once the pointer has moved a few pixels.
 var dragStartMoves = []Point{{X: 3, Y: 3}, {X: 8, Y: 8}}
@@ -83,12 +86,18 @@ func (l *Locator) DragTo(ctx context.Context, dropTarget *Locator, opts ...Actio
 			}
 		}
 		var state struct {
+			Held      bool   `json:"held"`
 			Pressed   bool   `json:"pressed"`
 			PressedOn string `json:"pressedOn"`
 			Started   bool   `json:"started"`
 		}
 		if err := p.world.call(ctx, "dragState", nil, &state); err != nil {
 			return err
+		}
+		if state.Held {
+			// The press would have missed the source and was kept from the page: start over.
+			return &retryAction{last: inspection{Status: "wait", Check: "receives events", Element: src.element,
+				Reason: "the press would have gone to " + state.PressedOn + " (the element moved or was covered just before it)"}}
 		}
 		if !state.Pressed {
 			return &InputNotReceivedError{Element: src.element, Problems: []string{"pointerdown went to " + state.PressedOn}}
@@ -186,8 +195,18 @@ func (p *Page) nativeDrop(ctx context.Context, drag *proto.InputDragIntercepted,
 	if err := p.dragEvent(ctx, proto.InputDispatchDragEventTypeDragEnter, from, drag.Data); err != nil {
 		return err
 	}
-	for i := 1; i <= overs; i++ {
-		if err := p.dragEvent(ctx, proto.InputDispatchDragEventTypeDragOver, lerp(from, dst.point, float64(i)/float64(overs)), drag.Data); err != nil {
+	// One dragover per frame, as the browser sends them for a moving mouse, then a few more resting on the drop
+	// point, as a hand does while it aims: pages that place the drop on a timer after the dragovers (GrapesJS's
+	// sorter waits 20 ms) drop nothing when the drop follows at once.
+	for i := 1; i <= overs+dropDwellFrames; i++ {
+		at := dst.point
+		if i <= overs {
+			at = lerp(from, dst.point, float64(i)/float64(overs))
+		}
+		if err := p.dragEvent(ctx, proto.InputDispatchDragEventTypeDragOver, at, drag.Data); err != nil {
+			return err
+		}
+		if err := p.world.call(ctx, "frames", map[string]any{"n": 1}, nil); err != nil && !errors.Is(err, errContextGone) {
 			return err
 		}
 	}

@@ -157,6 +157,7 @@ type CheckState struct {
 type TimeoutError struct {
 	After    time.Duration
 	Attempts int
+	During   string // what the action was doing when time ran out, when past its checks ("dispatching the input")
 	Checks   []CheckState
 	Last     error
 }
@@ -168,6 +169,9 @@ func (e *TimeoutError) Error() string {
 		attempts = "attempt"
 	}
 	fmt.Fprintf(&b, "gave up after %s (%d %s)", e.After.Round(time.Millisecond), e.Attempts, attempts)
+	if e.During != "" {
+		fmt.Fprintf(&b, " while %s", e.During)
+	}
 	if e.Last != nil {
 		fmt.Fprintf(&b, ": %v", e.Last)
 	}

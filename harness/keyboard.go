@@ -38,6 +38,7 @@ func (k *Keyboard) Type(ctx context.Context, text string, opts ...ActionOption) 
 	start := time.Now()
 	if cfg.secret {
 		p.session.MarkSecret(text)
+		defer p.session.trace.masking()()
 	}
 	_, err := p.typeText(ctx, text)
 	p.session.recordAction(actionRecordFor("type", shownText(text, cfg), start, err))

@@ -39,6 +39,9 @@ func (l *Locator) Hover(ctx context.Context, opts ...ActionOption) error {
 
 func (l *Locator) pointerAction(ctx context.Context, action string, button proto.InputMouseButton, count int, kind string, opts []ActionOption) error {
 	cfg := actionConfigFrom(opts)
+	if cfg.actsOnPress {
+		kind = "press"
+	}
 	return l.act(ctx, action, pointerNeeds, cfg, "", func(ctx context.Context, t target) error {
 		return l.page.clickTarget(ctx, t, button, count, kind, modifierMask(cfg.modifiers))
 	})
@@ -116,6 +119,9 @@ func (p *Page) verifyInput(ctx context.Context, t target, kind string) error {
 	switch v.Status {
 	case "received":
 		return nil
+	case "held back":
+		// Nothing reached the page: the whole action may start over.
+		return &retryAction{last: inspection{Status: "wait", Check: "receives events", Reason: v.Reason, Element: t.element}}
 	case "not received":
 		return &InputNotReceivedError{Element: t.element, Reached: v.Reached, Problems: v.Problems, Change: v.Change}
 	default:

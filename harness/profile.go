@@ -21,6 +21,7 @@ type profile struct {
 	dir         string
 	userDataDir string
 	tmpDir      string
+	extra       []string // directories outside dir that belong to the profile too
 
 	// The janitor removes dir when this process dies without closing the browser (SIGKILL, a crash): it waits
 	// for EOF on a pipe only we hold open, then for Chromium to be gone (leakless kills it), then removes dir.
@@ -40,18 +41,30 @@ func newProfile(root string) (*profile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating a browser profile: %w", err)
 	}
-	// Short names: Chromium puts a Unix socket under its TMPDIR, and socket paths are limited to 107 bytes.
 	p := &profile{dir: dir, userDataDir: filepath.Join(dir, "u"), tmpDir: filepath.Join(dir, "t")}
-	for _, d := range []string{p.userDataDir, p.tmpDir} {
-		if err := os.Mkdir(d, 0o700); err != nil {
+	if err := os.Mkdir(p.userDataDir, 0o700); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, fmt.Errorf("creating a browser profile: %w", err)
+	}
+	// Chromium puts a Unix socket under its TMPDIR, at about 50 bytes below it, and socket paths are limited to
+	// 107 bytes: under a deep root (t.TempDir(), say) its TMPDIR goes to a short directory of its own, which
+	// the janitor removes with the profile.
+	if len(p.tmpDir) > 50 {
+		short, err := os.MkdirTemp("/tmp", fmt.Sprintf("e2e-t%d-", os.Getpid()))
+		if err != nil {
 			_ = os.RemoveAll(dir)
 			return nil, fmt.Errorf("creating a browser profile: %w", err)
 		}
+		p.tmpDir = short
+		p.extra = append(p.extra, short)
+	} else if err := os.Mkdir(p.tmpDir, 0o700); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, fmt.Errorf("creating a browser profile: %w", err)
 	}
 	return p, nil
 }
 
-const janitorScript = `read _ignored; while kill -0 "$1" 2>/dev/null; do sleep 0.1; done; rm -rf -- "$2"`
+const janitorScript = `read _ignored; pid=$1; shift; while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; rm -rf -- "$@"`
 
 // guard starts the janitor for the browser process pid.
 func (p *profile) guard(pid int) error {
@@ -59,7 +72,8 @@ func (p *profile) guard(pid int) error {
 	if err != nil {
 		return fmt.Errorf("starting the profile janitor: %w", err)
 	}
-	cmd := exec.Command("/bin/sh", "-c", janitorScript, "e2e-profile-janitor", strconv.Itoa(pid), p.dir)
+	args := append([]string{"-c", janitorScript, "e2e-profile-janitor", strconv.Itoa(pid), p.dir}, p.extra...)
+	cmd := exec.Command("/bin/sh", args...)
 	cmd.Stdin = r
 	// Its own process group: a Ctrl-C sent to ours must not end it before it has cleaned up.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -76,6 +90,9 @@ func (p *profile) guard(pid int) error {
 // remove deletes the profile and lets the janitor go. Call it after the browser process has exited.
 func (p *profile) remove() error {
 	err := os.RemoveAll(p.dir)
+	for _, d := range p.extra {
+		_ = os.RemoveAll(d)
+	}
 	if p.janitorPipe != nil {
 		_ = p.janitorPipe.Close()
 		_ = p.janitor.Wait()

@@ -26,6 +26,10 @@ type protocolTrace struct {
 	lines []TraceLine
 	limit int
 	drops int
+
+	// maskInput hides what is typed while a secret is entered: typed one key at a time, a password would sit in
+	// the trace a character per command, out of reach of any search for the whole value.
+	maskInput bool
 }
 
 func newProtocolTrace(limit int) *protocolTrace { return &protocolTrace{limit: limit} }
@@ -50,9 +54,29 @@ func (t *protocolTrace) request(method string, params any) int64 {
 	t.mu.Lock()
 	t.seq++
 	id := t.seq
+	masked := t.maskInput && (method == "Input.dispatchKeyEvent" || method == "Input.insertText")
 	t.mu.Unlock()
-	t.add(TraceLine{Time: time.Now(), Kind: "command", ID: id, Method: method, Params: rawJSON(params)})
+	raw := rawJSON(params)
+	if masked {
+		raw = json.RawMessage(`{"masked":"secret input"}`)
+	}
+	t.add(TraceLine{Time: time.Now(), Kind: "command", ID: id, Method: method, Params: raw})
 	return id
+}
+
+// masking hides typed input from the trace until the returned function is called.
+func (t *protocolTrace) masking() (stop func()) {
+	if t == nil {
+		return func() {}
+	}
+	t.mu.Lock()
+	t.maskInput = true
+	t.mu.Unlock()
+	return func() {
+		t.mu.Lock()
+		t.maskInput = false
+		t.mu.Unlock()
+	}
 }
 
 func (t *protocolTrace) response(id int64, method string, result []byte, err error) {

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"net/url"
 	"regexp"
@@ -110,6 +111,19 @@ func (r redactor) jsonValue(key string, v any) any {
 			return nil
 		}
 	}
+	if s, ok := v.(string); ok {
+		// The protocol repeats headers and bodies in raw forms: the header block as text (headersText) and request
+		// bodies base64-encoded (postDataEntries[].bytes).
+		switch key {
+		case "headersText", "requestHeadersText":
+			return r.headerText(s)
+		case "bytes":
+			if raw, err := base64.StdEncoding.DecodeString(s); err == nil {
+				return base64.StdEncoding.EncodeToString([]byte(r.body(string(raw))))
+			}
+			return Redacted
+		}
+	}
 	switch x := v.(type) {
 	case map[string]any:
 		for k, val := range x {
@@ -131,6 +145,22 @@ func (r redactor) jsonValue(key string, v any) any {
 		return r.url(x)
 	}
 	return v
+}
+
+// headerText masks secret headers in a raw HTTP header block ("Name: value" lines).
+func (r redactor) headerText(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if name, _, ok := strings.Cut(l, ":"); ok && secretHeaders[strings.ToLower(strings.TrimSpace(name))] {
+			lines[i] = name + ": " + Redacted
+			if strings.HasSuffix(l, "\r") {
+				lines[i] += "\r"
+			}
+			continue
+		}
+		lines[i] = r.text(r.url(l))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // raw redacts a JSON message of the protocol trace.

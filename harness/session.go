@@ -36,6 +36,8 @@ func (b *Browser) NewSession(ctx context.Context) (*Session, error) {
 	select {
 	case <-b.closed:
 		return nil, fmt.Errorf("new session: the browser is closed")
+	case <-b.conn.lost:
+		return nil, fmt.Errorf("new session: %w", &CrashError{What: "the browser process exited"})
 	default:
 	}
 	s, err := b.pool.take(ctx)

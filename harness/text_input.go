@@ -21,6 +21,7 @@ func (l *Locator) Fill(ctx context.Context, text string, opts ...ActionOption) e
 		p := l.page
 		if cfg.secret || t.password {
 			p.session.MarkSecret(text)
+			defer p.session.trace.masking()()
 		}
 		if err := p.focusByClick(ctx, t, false); err != nil {
 			return err
@@ -63,6 +64,7 @@ func (l *Locator) Type(ctx context.Context, text string, opts ...ActionOption) e
 		p := l.page
 		if cfg.secret || t.password {
 			p.session.MarkSecret(text)
+			defer p.session.trace.masking()()
 		}
 		if !cfg.keepCaret {
 			if err := p.focusByClick(ctx, t, true); err != nil {

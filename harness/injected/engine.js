@@ -279,7 +279,8 @@
       case 'text': {
         const matching = new Set();
         for (const el of descendants(scope)) {
-          if (['script', 'style', 'head', 'title', 'noscript', 'template'].includes(el.localName)) continue;
+          // The document's title is not text on the page: <html> would otherwise "contain" it.
+          if (['html', 'script', 'style', 'head', 'title', 'noscript', 'template'].includes(el.localName)) continue;
           if (textMatches(elementText(el), step.value, step.exact)) matching.add(el);
         }
         // Keep the innermost matches: an element whose child also matches is only a container of the text.
@@ -678,14 +679,17 @@
   let armed = null;
 
   function arm(el, action, point) {
-    armed = { target: el, action, point, events: [], before: targetState(el) };
+    armed = { target: el, action, point, events: [], before: targetState(el), holdMisses: pointerKinds.has(action) };
   }
+
+  const pointerKinds = new Set(['click', 'dblclick', 'contextmenu', 'press', 'drag']);
 
   // Whether the press and the first moves started a native HTML5 drag: a trusted dragstart on the source that
   // no listener cancelled.
   function dragState() {
     const a = armed;
     if (!a) return { started: false, cancelled: false, pressed: false };
+    if (a.held) return { held: true, pressedOn: describe(a.held.node) };
     const down = a.events.find((ev) => ev.type === 'pointerdown' && ev.trusted);
     const start = a.events.find((ev) => ev.type === 'dragstart' && ev.trusted);
     return {
@@ -737,12 +741,29 @@
     return { connected: true, visible: v.visible, reason: v.reason, box: boxOf(el) };
   }
 
+  // The press of a pointer action whose pointerdown would miss the target (it moved, or something covered it,
+  // in the instant between the last check and the press) is held back from the page, all of it, and the action
+  // is tried again: nothing happened that a retry could repeat. Once a pointerdown has reached the target, the
+  // rest of the sequence is never held back: where it goes is the finding.
+  const pressTypes = new Set(['pointerdown', 'mousedown', 'pointerup', 'mouseup', 'click', 'dblclick', 'auxclick', 'contextmenu']);
+
   function onEvent(e) {
     const origin = (e.composedPath && e.composedPath()[0]) || e.target;
     if (!e.isTrusted && guardedTypes.has(e.type)) reportUntrusted(e, origin);
     if (!armed) return;
     const a = armed;
     const entry = { type: e.type, trusted: e.isTrusted, node: origin, inTarget: !!origin.nodeType && containsComposed(a.target, origin) };
+    if (a.holdMisses && e.isTrusted && pressTypes.has(e.type)) {
+      if (e.type === 'pointerdown' && !a.pressed) {
+        a.pressed = true;
+        if (!entry.inTarget) a.held = { node: origin };
+      }
+      if (a.held) {
+        e.preventDefault();
+        e.stopImmediatePropagation();
+        return;
+      }
+    }
     if (e.type === 'pointerdown' || e.type === 'pointerup' || e.type === 'click' || e.type === 'drop') entry.state = targetState(a.target);
     if (e.type === 'dragstart' || e.type === 'dragover' || e.type === 'drop') entry.event = e;
     if (a.dropTarget) entry.inDropTarget = !!origin.nodeType && containsComposed(a.dropTarget, origin);
@@ -776,6 +797,9 @@
     armed = null;
     if (args.kind === 'none') return { status: 'received', reached: [], problems: [] };
     if (!a) return { status: 'error', reason: 'the input recorder was not armed (the page navigated or reloaded during the action)' };
+    if (a.held) {
+      return { status: 'held back', reason: `the press would have gone to ${describe(a.held.node)} (the element moved or was covered just before it); it was held back from the page` };
+    }
     if (args.kind === 'hover') {
       if (a.target.matches(':hover')) return { status: 'received', reached: [], problems: [] };
       return { status: 'not received', reached: [], problems: [`the pointer rests on ${describe(elementAtPoint(a.point))}, which does not hover it`], targetChange: describeChange(a) };
@@ -909,6 +933,12 @@
     }
   }
 
+  // Wait n animation frames of the page: a drag's events are paced on them, as a moving mouse's are.
+  async function frames(args) {
+    for (let i = 0; i < args.n; i++) await nextFrame();
+    return true;
+  }
+
   function release(args) {
     handles.delete(args.handle);
     return true;
@@ -923,7 +953,7 @@
     return untrusted.splice(0, untrusted.length);
   }
 
-  const api = { prepare, confirm, verify, armKeys, dragState, armDrop, dropOutcome, checkedState, waitForState, query, focusOf, selectContents, release, takeUntrusted, navigationStatus, record: onEvent };
+  const api = { frames, prepare, confirm, verify, armKeys, dragState, armDrop, dropOutcome, checkedState, waitForState, query, focusOf, selectContents, release, takeUntrusted, navigationStatus, record: onEvent };
 
   // Child frames forward their events to the top frame's instance, which holds the armed recorder.
   function topInstance() {
@@ -932,9 +962,16 @@
     } catch (e) { /* cross-origin top: record locally */ }
     return api;
   }
-  for (const type of recordedTypes) {
-    window.addEventListener(type, (e) => topInstance().record(e), { capture: true, passive: true });
+  // document.open() erases every listener of the window and its document, ours included: editors that write
+  // their canvas iframe that way (GrapesJS) would leave the recorder deaf and the untrusted-event guard blind in
+  // it. It also replaces the document's children, which a MutationObserver (not erased) sees, so the listeners
+  // are added again before any input can arrive. Adding the same function again is a no-op while it is there.
+  const forward = (e) => topInstance().record(e);
+  function listen() {
+    for (const type of recordedTypes) window.addEventListener(type, forward, { capture: true, passive: !pressTypes.has(type) });
   }
+  listen();
+  new MutationObserver(listen).observe(document, { childList: true });
 
   Object.defineProperty(globalThis, '__e2eH', { value: api, enumerable: false });
 })();
