@@ -46,9 +46,20 @@ preflight: deps-chromium
 
 .PHONY: e2e
 e2e: preflight ## run the suites against the fixture editor (or BASE_URL) in headless Chromium
-	@E2E_OUTPUT_DIR=$${E2E_OUTPUT_DIR:-$(OUT)/e2e} $(GINKGO) -p --procs=$(PROCS) --randomize-all --timeout=20m \
+	@out=$${E2E_OUTPUT_DIR:-$(OUT)/e2e}; E2E_OUTPUT_DIR=$$out $(GINKGO) -p --procs=$(PROCS) --randomize-all --timeout=20m \
 		$(if $(LABEL_FILTER),--label-filter='$(LABEL_FILTER)') $(if $(FOCUS),--focus='$(FOCUS)') \
-		./suites/editor
+		./suites/editor || status=$$?; \
+	echo "e2e report: $$out/report.html"; exit $${status:-0}
+
+.PHONY: deps-grapesjs
+deps-grapesjs: ## install GrapesJS from the npm registry (lockfile) for the third-party suite
+	$(call need_debian,npm,npm)
+	@test suites/grapesjs/node_modules/.package-lock.json -nt suites/grapesjs/package-lock.json || \
+		npm ci --prefix suites/grapesjs --no-audit --no-fund --loglevel=error
+
+.PHONY: grapesjs
+grapesjs: preflight deps-grapesjs ## run the GrapesJS suite: our harness on an editor nobody here wrote
+	@E2E_OUTPUT_DIR=$${E2E_OUTPUT_DIR:-$(OUT)/grapesjs} $(GINKGO) -p --procs=$(PROCS) --randomize-all --timeout=10m ./suites/grapesjs
 
 .PHONY: vet
 vet: ## go vet and gofmt
@@ -64,7 +75,7 @@ regressions: deps-chromium ## the regression gallery: does the suite catch each 
 	$(GO) run ./cmd/regressions --out $(OUT)/regressions --procs $(PROCS)
 
 .PHONY: test
-test: vet unit e2e regressions ## everything: vet, unit tests, the suites and the regression gallery
+test: vet unit e2e grapesjs regressions ## everything: vet, unit tests, the suites and the regression gallery
 
 .PHONY: serve
 serve: ## serve the fixture editor on ADDR (127.0.0.1:8080)

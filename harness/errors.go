@@ -238,3 +238,6 @@ func IsInfrastructureFailure(err error) bool { return errors.Is(err, ErrBrowserC
 
 // GomegaString makes Gomega print an action's failure as its message, not as a dump of its fields.
 func (e *ActionError) GomegaString() string { return e.Error() }
+
+// FormattedGomegaError makes Gomega's Succeed() report a failed action with its message alone.
+func (e *ActionError) FormattedGomegaError() string { return e.Error() }

@@ -25,7 +25,10 @@ func writeReports(r types.Report, cfg Config) error {
 	if cfg.Shard.Total > 1 {
 		info.Shard = cfg.Shard.String()
 	}
-	info.BrowserVersion = launchedBrowserVersion()
+	info.BrowserVersion = browserVersion
+	if info.BrowserVersion == "" {
+		info.BrowserVersion = launchedBrowserVersion()
+	}
 	err := reports.WriteRun(r, cfg.OutputDir, info)
 	fmt.Printf("\ne2e report: %s\n", reportPath(cfg.OutputDir))
 	return err
@@ -42,9 +45,9 @@ func reportPath(outDir string) string {
 	return p
 }
 
-// launchedBrowserVersion asks the Chromium binary the run launches for its version. The browser itself is
-// closed by the time the reports are written; when a spec kept artifacts, the version it reported wins. A
-// browser reached over E2E_BROWSER_URL or a launcher is not on this machine, so it stays unknown here.
+// launchedBrowserVersion asks the Chromium binary the run launches for its version, for a process that never
+// opened a browser (process 1 of a parallel run that had no spec to run, say). A browser reached over
+// E2E_BROWSER_URL or a launcher is not on this machine, so it stays unknown here.
 func launchedBrowserVersion() string {
 	if os.Getenv(harness.EnvBrowserURL) != "" || os.Getenv(harness.EnvLauncher) != "" {
 		return ""

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -23,8 +24,9 @@ var (
 
 	baseURL string // resolved in SynchronizedBeforeSuite: BASE_URL or the embedded fixture's address
 
-	browserMu sync.Mutex
-	browser   *harness.Browser
+	browserMu      sync.Mutex
+	browser        *harness.Browser
+	browserVersion string // of this process's browser, for the reports
 )
 
 // Configure sets the run's configuration instead of reading the environment (the smoke runner does this).
@@ -77,13 +79,25 @@ func URL(path string) string {
 	return base.ResolveReference(ref).String()
 }
 
+var setupOnce sync.Once
+
 // SetupSuite registers what every suite needs around its specs: the target and a browser per process, the
-// shard filter, the label registry and the reports. Call it once per suite: var _ = e2e.SetupSuite().
+// shard filter, the label registry and the reports: var _ = e2e.SetupSuite(). A second call registers
+// nothing, so spec packages and their test files may both call it.
 func SetupSuite() bool {
+	setupOnce.Do(setupSuite)
+	return true
+}
+
+func setupSuite() {
 	SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 		cfg, err := CurrentConfig()
 		if err != nil {
 			AbortSuite("configuration: " + err.Error())
+		}
+		// Artifacts of an earlier run would end up in this run's report folder and CI upload.
+		if err := os.RemoveAll(filepath.Join(cfg.OutputDir, "specs")); err != nil {
+			AbortSuite("clearing old artifacts: " + err.Error())
 		}
 		if cfg.BaseURL != "" {
 			if err := CheckTarget(ctx, cfg.BaseURL, cfg.Insecure); err != nil {
@@ -127,7 +141,6 @@ func SetupSuite() bool {
 			fmt.Fprintln(os.Stderr, "writing reports:", err)
 		}
 	})
-	return true
 }
 
 func browserOptions(cfg Config) []harness.BrowserOption {
@@ -146,6 +159,7 @@ func openBrowser(ctx context.Context) (*harness.Browser, error) {
 	}
 	browserMu.Lock()
 	browser = b
+	browserVersion = b.Version()
 	browserMu.Unlock()
 	return b, nil
 }

@@ -1,0 +1,330 @@
+package reports_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/reporters"
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/e2e-harness/e2e/fixtures"
+	"github.com/e2e-harness/e2e/reports"
+)
+
+// markup is what the failing suite puts in the page's title, console, exceptions, dialogs, requests and URL
+// (testdata/failingsuite): the report must show it as text and run none of it.
+const markup = `</script><img src=x onerror=window.__xss=1>`
+
+// failingRun is one run of testdata/failingsuite and what the test needs to check it.
+type failingRun struct {
+	outDir   string
+	stdout   string
+	password string   // typed into the login form's password field
+	cookies  []string // session cookie values the fixture handed out
+	repoRoot string
+}
+
+var (
+	runOnce   sync.Once
+	sharedRun *failingRun
+	runErr    error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sharedRun != nil {
+		if code == 0 {
+			_ = os.RemoveAll(sharedRun.outDir)
+		} else {
+			fmt.Fprintln(os.Stderr, "the failing suite's output is kept in", sharedRun.outDir)
+		}
+	}
+	os.Exit(code)
+}
+
+// runFailingSuite runs the deliberately failing suite once per test binary, with go test in a subprocess, as
+// CI would: real glue, real browser, the embedded fixture editor (served here, so the test can see which
+// session cookie the login produced).
+func runFailingSuite(t *testing.T) *failingRun {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs a Ginkgo suite with a browser in a subprocess")
+	}
+	runOnce.Do(func() { sharedRun, runErr = startFailingSuite() })
+	if runErr != nil {
+		t.Fatal(runErr)
+	}
+	return sharedRun
+}
+
+func startFailingSuite() (*failingRun, error) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		return nil, err
+	}
+	outDir, err := os.MkdirTemp("", "failing-run-")
+	if err != nil {
+		return nil, err
+	}
+	secret := make([]byte, 12)
+	_, _ = rand.Read(secret)
+	run := &failingRun{outDir: outDir, password: "pw-" + hex.EncodeToString(secret), repoRoot: root}
+
+	var mu sync.Mutex
+	app := fixtures.Handler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		app.ServeHTTP(w, r)
+		for _, c := range (&http.Response{Header: w.Header()}).Cookies() {
+			if c.Name == "session" && c.Value != "" {
+				mu.Lock()
+				run.cookies = append(run.cookies, c.Value)
+				mu.Unlock()
+			}
+		}
+	}))
+	defer srv.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "./testdata/failingsuite")
+	cmd.Env = append(childEnv(),
+		"BASE_URL="+srv.URL+"/",
+		"E2E_OUTPUT_DIR="+outDir,
+		"FAILINGSUITE_PASSWORD="+run.password,
+		"GITHUB_ACTIONS=true",
+		"GITHUB_STEP_SUMMARY="+filepath.Join(outDir, "step-summary.md"),
+		"GITHUB_WORKSPACE="+root,
+		"GITHUB_SHA=0123456789abcdef0123456789abcdef01234567",
+	)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err = cmd.Run()
+	run.stdout = out.String()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		return nil, errors.New("the failing suite should exit with status 1, got " + describeExit(err) + "; its output:\n" + inert(run.stdout))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(run.cookies) == 0 {
+		return nil, errors.New("the login handed out no session cookie; the suite's output:\n" + inert(run.stdout))
+	}
+	return run, nil
+}
+
+// childEnv is this process's environment without what would change how the suite runs or reports.
+func childEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "GITHUB_") || strings.HasPrefix(name, "E2E_") || name == "BASE_URL" || name == "CI" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+func describeExit(err error) string {
+	if err == nil {
+		return "status 0"
+	}
+	return err.Error()
+}
+
+// inert keeps the child's workflow commands from becoming real annotations when this test itself runs under
+// GitHub Actions and prints the output.
+func inert(s string) string { return strings.ReplaceAll(s, "::", ": :") }
+
+func TestAFailingRunWritesJUnitWithCauseStepAndScreenshot(t *testing.T) {
+	run := runFailingSuite(t)
+	body, err := os.ReadFile(filepath.Join(run.outDir, reports.FileJUnit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suites reporters.JUnitTestSuites
+	if err := xml.Unmarshal(body, &suites); err != nil {
+		t.Fatalf("junit.xml is not JUnit XML: %v", err)
+	}
+	if suites.Failures != 1 {
+		t.Errorf("junit.xml counts %d failures, want 1", suites.Failures)
+	}
+	var failed *reporters.JUnitTestCase
+	for i, tc := range suites.TestSuites[0].TestCases {
+		if tc.Failure != nil {
+			failed = &suites.TestSuites[0].TestCases[i]
+		}
+	}
+	if failed == nil {
+		t.Fatal("junit.xml has no failed test case")
+	}
+	if !strings.Contains(failed.Name, "signs in, then meets a page full of markup") {
+		t.Errorf("the failed test case is %q", failed.Name)
+	}
+	if !strings.Contains(failed.Failure.Message, "no element matches the locator") {
+		t.Errorf("failure message %q does not say why the click failed", failed.Failure.Message)
+	}
+	props := map[string]string{}
+	for _, p := range failed.Properties.Properties {
+		props[p.Name] = p.Value
+	}
+	var step, shot string
+	_ = json.Unmarshal([]byte(props[reports.EntryFailingStep]), &step)
+	_ = json.Unmarshal([]byte(props[reports.EntryScreenshot]), &shot)
+	if step != "pressing the button named "+markup {
+		t.Errorf("property %s = %q, want the last By before the failure", reports.EntryFailingStep, props[reports.EntryFailingStep])
+	}
+	if !strings.HasSuffix(shot, "/screenshot.png") {
+		t.Errorf("property %s = %q, want the screenshot's path", reports.EntryScreenshot, props[reports.EntryScreenshot])
+	} else if _, err := os.Stat(filepath.Join(run.outDir, filepath.FromSlash(shot))); err != nil {
+		t.Errorf("the screenshot junit.xml names is not there: %v", err)
+	}
+	if !strings.Contains(props[reports.EntryHAR], "network.har") {
+		t.Errorf("property %s = %q, want the HAR's path", reports.EntryHAR, props[reports.EntryHAR])
+	}
+}
+
+func TestAFailingRunWritesGinkgoJSONAndAHARPerFailedSpec(t *testing.T) {
+	run := runFailingSuite(t)
+	body, err := os.ReadFile(filepath.Join(run.outDir, reports.FileJSONReport))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs []types.Report
+	if err := json.Unmarshal(body, &rs); err != nil || len(rs) != 1 {
+		t.Fatalf("report.json is not a Ginkgo JSON report (%v)", err)
+	}
+	c := reports.Count(rs[0])
+	if c != (reports.Counts{Passed: 1, Failed: 1, Flaky: 1}) {
+		t.Errorf("counts from report.json = %+v, want 1 passed, 1 failed, 1 flaky", c)
+	}
+	hars, _ := filepath.Glob(filepath.Join(run.outDir, "specs", "*", reports.FileHAR))
+	if len(hars) != 2 { // the failed spec and the flaky one's failed attempt
+		t.Fatalf("found HAR files %v, want one per spec with artifacts", hars)
+	}
+	for _, h := range hars {
+		var doc struct {
+			Log struct {
+				Version string `json:"version"`
+				Entries []struct {
+					Request struct {
+						URL string `json:"url"`
+					} `json:"request"`
+				} `json:"entries"`
+			} `json:"log"`
+		}
+		body, _ := os.ReadFile(h)
+		if err := json.Unmarshal(body, &doc); err != nil || doc.Log.Version != "1.2" || len(doc.Log.Entries) == 0 {
+			t.Errorf("%s is not a HAR 1.2 log with entries (%v)", h, err)
+		}
+	}
+}
+
+func TestAFailingRunAnnotatesTheFailingLineUnderGitHubActions(t *testing.T) {
+	run := runFailingSuite(t)
+	var annotations []string
+	for _, line := range strings.Split(run.stdout, "\n") {
+		if l := strings.TrimSpace(line); strings.HasPrefix(l, "::error ") {
+			annotations = append(annotations, l)
+		}
+	}
+	if len(annotations) != 1 {
+		t.Fatalf("got %d ::error lines, want one for the one failed spec:\n%s", len(annotations), inert(strings.Join(annotations, "\n")))
+	}
+	a := annotations[0]
+	for _, want := range []string{"file=reports/testdata/failingsuite/failingsuite_test.go,line=", "title=A deliberately failing run signs in%2C then", "::click role=button", "%0AStep: pressing the button named"} {
+		if !strings.Contains(a, want) {
+			t.Errorf("annotation lacks %q:\n%s", want, inert(a))
+		}
+	}
+	summary, err := os.ReadFile(filepath.Join(run.outDir, "step-summary.md"))
+	if err != nil {
+		t.Fatalf("no step summary: %v", err)
+	}
+	if !strings.Contains(string(summary), "**1 failed** · 1 flaky · 1 passed") || strings.Contains(string(summary), "<img") {
+		t.Errorf("step summary does not count the run or lets markup through:\n%s", summary)
+	}
+}
+
+// TestNoArtifactHoldsTheSecret: smoke checks sign in to production with real test accounts, and HAR files,
+// traces and action logs are where credentials leak. The suite typed a password into the fixture's login form
+// and got a session cookie; neither may appear in any file of the run, nor in its console output.
+func TestNoArtifactHoldsTheSecret(t *testing.T) {
+	run := runFailingSuite(t)
+	secrets := map[string]string{"the password": run.password}
+	for i, c := range run.cookies {
+		secrets["session cookie "+string(rune('A'+i))] = c
+	}
+	files := 0
+	err := filepath.WalkDir(run.outDir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		files++
+		body, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(run.outDir, path)
+		for what, secret := range secrets {
+			if how := holds(body, secret); how != "" {
+				t.Errorf("%s holds %s (%s)", rel, what, how)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 10 {
+		t.Fatalf("only %d files in the output directory; the run did not write its artifacts", files)
+	}
+	for what, secret := range secrets {
+		if strings.Contains(run.stdout, secret) {
+			t.Errorf("the run's console output holds %s", what)
+		}
+	}
+}
+
+var base64Run = regexp.MustCompile(`[A-Za-z0-9+/]{12,}={0,2}`)
+
+// holds says how body contains secret: as is, URL-encoded, or inside base64 (the protocol carries request
+// bodies base64-encoded in postDataEntries), or "" when it does not.
+func holds(body []byte, secret string) string {
+	if bytes.Contains(body, []byte(secret)) {
+		return "as is"
+	}
+	if bytes.Contains(body, []byte(url.QueryEscape(secret))) {
+		return "URL-encoded"
+	}
+	for _, run := range base64Run.FindAll(body, -1) {
+		// A run of base64 may start mid-quantum when it follows other base64 text; try every alignment.
+		for skip := 0; skip < 4 && skip < len(run); skip++ {
+			chunk := run[skip:]
+			chunk = chunk[:len(chunk)/4*4]
+			decoded, err := base64.StdEncoding.DecodeString(string(chunk))
+			if err == nil && bytes.Contains(decoded, []byte(secret)) {
+				return "base64-encoded"
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,101 @@
+package reports
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/reporters"
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+func TestWriteRunWritesJUnitJSONHTMLAndAHARPerSpecWithArtifacts(t *testing.T) {
+	out := t.TempDir()
+	rel := writeArtifacts(t, out, "breaks-11111111", artifactSpec{diagnostics: *harDiagnostics(), screenshot: pngImage(t, 64, 40)})
+	failed := newSpec("breaks", 5).step("saving", time.Second).fail("not saved", 6).
+		entry(EntryArtifacts, rel).entry(EntryScreenshot, rel+"/"+FileScreenshot).done()
+	flaky := newSpec("wobbles", 9).step("waiting", time.Second).fail("late", 10).retryAndPass().done()
+	if err := WriteRun(report(failed, flaky, newSpec("passes", 1).done()), out, RunInfo{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{FileJUnit, FileJSONReport, FileHTMLReport, filepath.Join("specs", "breaks-11111111", FileHAR)} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("%s was not written: %v", f, err)
+		}
+	}
+
+	body, _ := os.ReadFile(filepath.Join(out, FileJUnit))
+	var junit reporters.JUnitTestSuites
+	if err := xml.Unmarshal(body, &junit); err != nil {
+		t.Fatal(err)
+	}
+	props := map[string]map[string]string{}
+	for _, tc := range junit.TestSuites[0].TestCases {
+		props[tc.Name] = map[string]string{}
+		if tc.Properties != nil {
+			for _, p := range tc.Properties.Properties {
+				var v string
+				_ = json.Unmarshal([]byte(p.Value), &v)
+				props[tc.Name][p.Name] = v
+			}
+		}
+		if tc.Failure != nil && tc.Failure.Message != "not saved" {
+			t.Errorf("failure message %q", tc.Failure.Message)
+		}
+		if tc.Failure != nil {
+			step, entry := strings.Index(tc.SystemErr, "STEP: saving"), strings.Index(tc.SystemErr, EntryFailingStep)
+			if step < 0 || entry < step {
+				t.Errorf("system-err should tell the spec's story first and add the failing step after it:\n%s", tc.SystemErr)
+			}
+		}
+	}
+	want := map[string]map[string]string{
+		"[It] Editor breaks":  {EntryFailingStep: "saving", EntryScreenshot: rel + "/screenshot.png", EntryHAR: rel + "/network.har"},
+		"[It] Editor wobbles": {EntryFlaky: "failed 1 of 2 attempts, then passed"},
+	}
+	for name, entries := range want {
+		for k, v := range entries {
+			if props[name][k] != v {
+				t.Errorf("%s: property %s = %q, want %q", name, k, props[name][k], v)
+			}
+		}
+	}
+
+	body, _ = os.ReadFile(filepath.Join(out, FileJSONReport))
+	var back []types.Report
+	if err := json.Unmarshal(body, &back); err != nil || len(back) != 1 {
+		t.Fatalf("report.json: %v", err)
+	}
+	if c := Count(back[0]); c != (Counts{Passed: 1, Failed: 1, Flaky: 1}) {
+		t.Errorf("report.json counts %+v", c)
+	}
+}
+
+func TestWriteRunRefusesArtifactDirectoriesOutsideTheOutputDirectory(t *testing.T) {
+	out := t.TempDir()
+	spec := newSpec("breaks", 5).fail("x", 6).entry(EntryArtifacts, "../../etc").done()
+	err := WriteRun(report(spec), out, RunInfo{})
+	if err == nil || !strings.Contains(err.Error(), "outside the output directory") {
+		t.Errorf("WriteRun = %v, want a refusal", err)
+	}
+	if _, statErr := os.Stat(filepath.Join(out, FileHTMLReport)); statErr != nil {
+		t.Error("one bad entry must not cost the whole report")
+	}
+}
+
+func TestTheReportKnowsTheBrowserFromTheArtifactsFirst(t *testing.T) {
+	out := t.TempDir()
+	rel := writeArtifacts(t, out, "breaks-22222222", artifactSpec{diagnostics: Diagnostics{BrowserVersion: "Chrome/156.0.8078.79"}})
+	spec := newSpec("breaks", 5).fail("x", 6).entry(EntryArtifacts, rel).done()
+	if err := WriteRun(report(spec), out, RunInfo{BrowserVersion: "Chromium 150 from --version"}); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := os.ReadFile(filepath.Join(out, FileHTMLReport))
+	if !strings.Contains(string(body), `<dd data-fact="browser">Chrome/156.0.8078.79</dd>`) {
+		t.Error("the version the browser reported itself should win over the caller's guess")
+	}
+}
