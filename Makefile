@@ -13,7 +13,7 @@ PROCS   ?= 2
 # Variables a user may set on the command line; anything else is a typo that would silently change nothing.
 KNOWN_VARS := BASE_URL LABEL_FILTER FOCUS PROCS OUT E2E_SHARD E2E_OUTPUT_DIR E2E_KEEP_ARTIFACTS E2E_SPEC_TIMEOUT E2E_ASSERT_TIMEOUT \
 	E2E_ACTION_TIMEOUT E2E_NAVIGATION_TIMEOUT E2E_INSECURE E2E_POOL_SIZE E2E_FILMSTRIP E2E_PROTOCOL_TRACE \
-	CHROME_BIN E2E_BROWSER_URL E2E_LAUNCHER_URL SOAK_RUNS BENCH_ROUNDS GO ADDR VERSION
+	CHROME_BIN E2E_BROWSER_URL E2E_LAUNCHER_URL E2E_PROFILE_ROOT E2E_WARM_PATH SOAK_RUNS BENCH_ROUNDS GO ADDR VERSION
 UNKNOWN_VARS := $(filter-out $(KNOWN_VARS),$(foreach v,$(-*-command-variables-*-),$(firstword $(subst =, ,$(v)))))
 ifneq ($(strip $(UNKNOWN_VARS)),)
 $(error unknown variable(s) $(UNKNOWN_VARS); the README's "Variables" section lists the ones make knows)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -137,7 +138,8 @@ func WithBrowserLog(f func(line string)) BrowserOption {
 }
 
 // OptionsFromEnv turns the documented environment variables into options: CHROME_BIN, E2E_BROWSER_URL,
-// E2E_LAUNCHER_URL, E2E_ACTION_TIMEOUT, E2E_NAVIGATION_TIMEOUT, E2E_POOL_SIZE, E2E_FILMSTRIP, E2E_PROTOCOL_TRACE.
+// E2E_LAUNCHER_URL, E2E_ACTION_TIMEOUT, E2E_NAVIGATION_TIMEOUT, E2E_POOL_SIZE, E2E_FILMSTRIP, E2E_PROTOCOL_TRACE,
+// E2E_PROFILE_ROOT.
 // A malformed value is an error naming the variable.
 func OptionsFromEnv(getenv func(string) string) ([]BrowserOption, error) {
 	var opts []BrowserOption
@@ -187,6 +189,12 @@ func OptionsFromEnv(getenv func(string) string) ([]BrowserOption, error) {
 		default:
 			return nil, fmt.Errorf("%s=%q: want 1 or 0", b.name, v)
 		}
+	}
+	if v := getenv("E2E_PROFILE_ROOT"); v != "" {
+		if !filepath.IsAbs(v) {
+			return nil, fmt.Errorf("E2E_PROFILE_ROOT=%q: want an absolute path", v)
+		}
+		opts = append(opts, WithProfileRoot(v))
 	}
 	if v := getenv("E2E_POOL_SIZE"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -74,7 +74,7 @@ func (w *world) call(ctx context.Context, method string, args, out any) error {
 	for attempt := 0; ; attempt++ {
 		id, err := w.contextID(ctx)
 		if err != nil {
-			return w.page.explain(ctx, err, method)
+			return w.page.explain(ctx, err, engineTask(method))
 		}
 		res, err := proto.RuntimeCallFunctionOn{
 			FunctionDeclaration: callEngine,
@@ -92,7 +92,7 @@ func (w *world) call(ctx context.Context, method string, args, out any) error {
 				}
 				continue
 			}
-			return w.page.explain(ctx, err, method)
+			return w.page.explain(ctx, err, engineTask(method))
 		}
 		if res.ExceptionDetails != nil {
 			return fmt.Errorf("harness engine %s: %s", method, exceptionText(res.ExceptionDetails))
@@ -143,4 +143,17 @@ func exceptionText(d *proto.RuntimeExceptionDetails) string {
 		return d.Exception.Description
 	}
 	return d.Text
+}
+
+// engineTask says in words what an engine call was doing, for errors about the browser going away meanwhile.
+func engineTask(method string) string {
+	switch method {
+	case "prepare", "confirm":
+		return "checking the element"
+	case "verify", "dropOutcome", "dragState":
+		return "checking where the input went"
+	case "query", "waitForState", "navigationStatus":
+		return "reading the page"
+	}
+	return "talking to the page"
 }

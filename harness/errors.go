@@ -228,7 +228,7 @@ func (e *CrashError) Error() string {
 	if e.During == "" {
 		return e.What
 	}
-	return fmt.Sprintf("%s during %s", e.What, e.During)
+	return fmt.Sprintf("%s while %s", e.What, e.During)
 }
 
 func (e *CrashError) Unwrap() error { return ErrBrowserCrashed }
