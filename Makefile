@@ -30,14 +30,14 @@ endef
 
 .PHONY: help
 help: ## list the targets
-	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 .PHONY: deps-chromium
 deps-chromium: ## install Debian's Chromium if it is missing (unless CHROME_BIN or E2E_BROWSER_URL is set)
 	$(if $(CHROME_BIN)$(E2E_BROWSER_URL)$(E2E_LAUNCHER_URL),,$(call need_debian,chromium,chromium fonts-liberation))
 
 .PHONY: deps-alertmanager
-deps-alertmanager:
+deps-alertmanager: ## install Debian's prometheus-alertmanager if it is missing (tests, smoke-demo)
 	$(call need_debian,prometheus-alertmanager,prometheus-alertmanager)
 
 .PHONY: preflight
@@ -76,6 +76,14 @@ regressions: deps-chromium ## the regression gallery: does the suite catch each 
 
 .PHONY: test
 test: vet unit e2e grapesjs regressions ## everything: vet, unit tests, the suites and the regression gallery
+
+.PHONY: smoke
+smoke: ## build the post-deploy smoke runner into $(OUT)/bin/smoke (ship it with Chromium; no Go toolchain needed)
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(OUT)/bin/smoke ./cmd/smoke
+
+.PHONY: smoke-demo
+smoke-demo: deps-chromium deps-alertmanager ## the smoke runner against a healthy fixture, the incident's bug (one severity 1 alert in a local Alertmanager) and the fix
+	@$(GO) run ./cmd/smoke-demo --out $(OUT)/smoke-demo
 
 .PHONY: serve
 serve: ## serve the fixture editor on ADDR (127.0.0.1:8080)

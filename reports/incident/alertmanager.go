@@ -176,6 +176,13 @@ func amAnnotations(a Alert) map[string]string {
 	set("screenshot_url", a.ScreenshotURL)
 	set("target_url", a.TargetURL)
 	set("dedup_key", a.DedupKey)
+	// Details carry what has no field of its own (report and screenshot paths when no report URL is
+	// published, say); a field of the same name wins.
+	for k, v := range a.Details {
+		if _, taken := ann[k]; !taken {
+			set(k, v)
+		}
+	}
 	return ann
 }
 

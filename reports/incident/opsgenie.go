@@ -2,11 +2,14 @@ package incident
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 )
 
 // DefaultOpsgenieURL is Opsgenie's US API host; EU accounts use
@@ -108,12 +111,38 @@ func (o *Opsgenie) Send(ctx context.Context, n Notification) error {
 		Description: truncate(describe(a), opsgenieDescriptionLimit),
 		Priority:    opsgeniePriority(a.Severity),
 		Details:     details,
-		Tags:        []string{"smoke", "env:" + a.Env, "check:" + a.Check, "severity:" + a.Severity.String()},
+		Tags:        []string{"smoke", opsgenieTag("env:", a.Env), opsgenieTag("check:", a.Check), "severity:" + a.Severity.String()},
 		Source:      opsgenieSource,
 		Entity:      a.Check,
 	}
 	_, _, err := req.do(ctx)
 	return err
+}
+
+// opsgenieTagLimit is Opsgenie's limit on one tag: a longer one gets the whole alert refused with 400.
+const opsgenieTagLimit = 50
+
+// opsgenieTag is prefix+value, cut to Opsgenie's tag limit with a hash of the whole value so that two long
+// check names still give two tags. The alias, which deduplicates, and the details keep the full name.
+func opsgenieTag(prefix, value string) string {
+	tag := prefix + value
+	if len(tag) <= opsgenieTagLimit {
+		return tag
+	}
+	sum := sha1.Sum([]byte(value))
+	keep := opsgenieTagLimit - len(prefix) - 9
+	return prefix + strings.TrimRight(truncateBytes(value, keep), "-.") + "-" + hex.EncodeToString(sum[:4])
+}
+
+// truncateBytes cuts s to at most n bytes on a rune boundary.
+func truncateBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // describe is the plain-text body shared by Opsgenie and Alertmanager: the
