@@ -111,7 +111,10 @@ func FindChrome(explicit string) (string, error) {
 func checkBrowserBinary(path string) (string, error) {
 	p, err := exec.LookPath(path)
 	if err != nil {
-		return "", fmt.Errorf("%s is not an executable file: %w", path, err)
+		if _, statErr := os.Stat(path); statErr != nil {
+			return "", fmt.Errorf("%s does not exist", path)
+		}
+		return "", fmt.Errorf("%s is not an executable file", path)
 	}
 	return p, nil
 }

@@ -84,6 +84,9 @@ func Preflight(ctx context.Context, getenv func(string) string) error {
 	} else if getenv(harness.EnvLauncher) == "" {
 		bin, err := harness.FindChrome(getenv(harness.EnvChromeBin))
 		if err != nil {
+			if getenv(harness.EnvChromeBin) != "" {
+				return fmt.Errorf("%s: %w", harness.EnvChromeBin, err)
+			}
 			return err
 		}
 		if err := harness.CheckBrowserBinary(ctx, bin); err != nil {
