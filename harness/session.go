@@ -158,4 +158,15 @@ func (s *Session) forgetTrace() {
 }
 
 // Crashed is the crash that ended the session's page (its renderer or the whole browser), nil while it lives.
-func (s *Session) Crashed() error { return s.page.crashed() }
+func (s *Session) Crashed() error {
+	if err := s.page.crashed(); err != nil {
+		return err
+	}
+	select {
+	case <-s.browser.conn.lost:
+		// The page learns of it a moment later; the answer must not depend on that moment.
+		return &CrashError{What: "the browser process exited"}
+	default:
+		return nil
+	}
+}

@@ -45,7 +45,7 @@ func TestBadInputExitsTwoWithOneClearLine(t *testing.T) {
 		{name: "self-signed target with --expect-version", args: []string{"--target", tlsTarget, "--env", "prod", "--expect-version", fixtureVer},
 			want: "use --insecure"},
 		{name: "missing Chromium", env: map[string]string{"CHROME_BIN": "/nonexistent/chromium"}, args: []string{"--target", healthy, "--env", "prod"},
-			want: "no browser: /nonexistent/chromium is not an executable file"},
+			want: "no browser: /nonexistent/chromium does not exist"},
 		{name: "config file with a syntax error", args: []string{"--config", writeFile("syntax.json", "{\n  \"target\": \"https://x/\",\n  \"retries\": 2,,\n}")},
 			want: "config file " + filepath.Join(dir, "syntax.json") + ": line 3, column 16: invalid character ','"},
 		{name: "config file with an unknown key", args: []string{"--env", "prod", "--config", writeFile("typo.json", `{"target": "https://x/", "retrys": 2}`)},
