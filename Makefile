@@ -77,6 +77,18 @@ regressions: deps-chromium ## the regression gallery: does the suite catch each 
 .PHONY: test
 test: vet unit e2e grapesjs regressions ## everything: vet, unit tests, the suites and the regression gallery
 
+.PHONY: soak
+soak: deps-chromium ## the full editor suite SOAK_RUNS times (50), randomised, in parallel, with both cores loaded
+	$(call need_debian,stress-ng,stress-ng)
+	$(GO) run ./cmd/soak --runs $(or $(SOAK_RUNS),50) --procs $(PROCS) --out $(OUT)/soak
+
+.PHONY: bench
+bench: deps-chromium ## the harness and Playwright Test side by side on the same scenario (installs Playwright from the lockfile)
+	$(call need_debian,npm,npm)
+	@test bench/playwright/node_modules/.package-lock.json -nt bench/playwright/package-lock.json || \
+		PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix bench/playwright --no-audit --no-fund --loglevel=error
+	$(GO) run ./cmd/bench --rounds $(or $(BENCH_ROUNDS),5) --out $(OUT)/bench
+
 .PHONY: smoke
 smoke: ## build the post-deploy smoke runner into $(OUT)/bin/smoke (ship it with Chromium; no Go toolchain needed)
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(OUT)/bin/smoke ./cmd/smoke

@@ -177,3 +177,19 @@ func (l *Locator) WaitFor(ctx context.Context, state WaitState, opts ...ActionOp
 		}
 	}
 }
+
+// Box is the element's border box in the page's viewport coordinates (through frames), as the harness would
+// click it: for raw Mouse gestures and for measurements.
+func (l *Locator) Box(ctx context.Context) (Box, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	var r inspection
+	err := l.page.world.call(ctx, "prepare", prepareArgs{Steps: l.steps, Strict: true, Needs: needs{Visible: true}, Fresh: true}, &r)
+	if err != nil {
+		return Box{}, fmt.Errorf("reading %s: %w", l, err)
+	}
+	if r.Status != "ready" {
+		return Box{}, fmt.Errorf("reading %s: %w", l, checkError(l, r))
+	}
+	return r.Box, nil
+}

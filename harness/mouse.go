@@ -170,3 +170,30 @@ func buttonMask(b proto.InputMouseButton) int {
 	}
 	return 0
 }
+
+// Mouse sends raw trusted mouse input at page coordinates: no locator, no actionability checks, no proof of
+// where the events went. It is for gestures the actions do not cover and for measuring the harness's own cost;
+// specs should prefer the Locator actions, which check and prove.
+type Mouse struct{ page *Page }
+
+// Mouse is the page's mouse.
+func (p *Page) Mouse() *Mouse { return &Mouse{page: p} }
+
+// Move moves the mouse to (x, y) with no button pressed.
+func (m *Mouse) Move(ctx context.Context, x, y float64) error {
+	return m.page.moveMouse(ctx, Point{X: x, Y: y}, 0)
+}
+
+// Click moves to (x, y) and presses and releases the left button: one move, one press, one release.
+func (m *Mouse) Click(ctx context.Context, x, y float64) error {
+	p := m.page
+	p.actionMu.Lock()
+	defer p.actionMu.Unlock()
+	if err := p.moveMouse(ctx, Point{X: x, Y: y}, 0); err != nil {
+		return err
+	}
+	if err := p.mouseButton(ctx, proto.InputDispatchMouseEventTypeMousePressed, proto.InputMouseButtonLeft, 1, 0); err != nil {
+		return err
+	}
+	return p.mouseButton(ctx, proto.InputDispatchMouseEventTypeMouseReleased, proto.InputMouseButtonLeft, 1, 0)
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/e2e-harness/e2e/fixtures"
+	"github.com/e2e-harness/e2e/harness"
+)
+
+type bench struct {
+	rounds  int
+	samples int
+	out     string
+
+	bin    string // compiled harness suite and Ginkgo CLI
+	target string
+}
+
+// suiteRun is one timed run of one side.
+type suiteRun struct {
+	took  time.Duration
+	rssMB float64 // peak resident memory of the harness's own process (0 for Playwright and for -p runs)
+}
+
+func (b *bench) run(ctx context.Context) error {
+	if err := os.MkdirAll(b.out, 0o755); err != nil {
+		return err
+	}
+	bin, err := os.MkdirTemp("", "bench-bin-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(bin)
+	b.bin = bin
+	for _, step := range [][]string{
+		{"go", "test", "-c", "-o", filepath.Join(bin, "harness.test"), "./bench/harness"},
+		{"go", "build", "-o", filepath.Join(bin, "ginkgo"), "github.com/onsi/ginkgo/v2/ginkgo"},
+	} {
+		cmd := exec.CommandContext(ctx, step[0], step[1:]...)
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("building (%s): %w", strings.Join(step, " "), err)
+		}
+	}
+	if _, err := os.Stat("bench/playwright/node_modules/@playwright/test"); err != nil {
+		return fmt.Errorf("Playwright Test is not installed: run npm ci in bench/playwright (make bench does it)")
+	}
+	srv, err := fixtures.Serve(ctx, "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	b.target = srv.URL() + "/"
+
+	fmt.Println("bench: measuring one click, a raw move/press/release and a spec's setup in one browser")
+	micro, err := b.micro(ctx)
+	if err != nil {
+		return err
+	}
+
+	sides := []struct {
+		name string
+		run  func(context.Context, int, int) (suiteRun, error)
+	}{{"harness", b.harnessSuite}, {"playwright", b.playwrightSuite}}
+	times := map[string][]time.Duration{}
+	var rss []float64
+	for round := 1; round <= b.rounds; round++ {
+		for _, workers := range []int{1, 2} {
+			for _, side := range sides {
+				r, err := side.run(ctx, workers, round)
+				if err != nil {
+					return err
+				}
+				key := fmt.Sprintf("%s/%d", side.name, workers)
+				times[key] = append(times[key], r.took)
+				if r.rssMB > 0 {
+					rss = append(rss, r.rssMB)
+				}
+				fmt.Printf("bench: round %d %-10s workers=%d %6.2fs\n", round, side.name, workers, r.took.Seconds())
+			}
+		}
+	}
+	h1, p1 := median(times["harness/1"]), median(times["playwright/1"])
+	h2, p2 := median(times["harness/2"]), median(times["playwright/2"])
+	fmt.Printf("bench: suite_s with 2 workers harness=%.2f playwright=%.2f ratio=%.3f\n", h2.Seconds(), p2.Seconds(), h2.Seconds()/p2.Seconds())
+	fmt.Printf("bench: harness speed-up from 1 to 2 processes=%.2fx (playwright %.2fx)\n", h1.Seconds()/h2.Seconds(), p1.Seconds()/p2.Seconds())
+	fmt.Printf("bench: click_ms=%.1f raw_triple_ms=%.1f spec_setup_ms=%.1f harness_rss_mb=%.1f\n",
+		ms(median(micro.click)), ms(median(micro.raw)), ms(median(micro.setup)), slices.Max(append(rss, micro.rssMB)))
+	fmt.Printf("bench: suite_s harness=%.2f playwright=%.2f ratio=%.3f\n", h1.Seconds(), p1.Seconds(), h1.Seconds()/p1.Seconds())
+	return nil
+}
+
+// harnessSuite runs the Ginkgo suite: the compiled binary itself with one process (so its peak memory is
+// measurable), the Ginkgo CLI with -p for more.
+func (b *bench) harnessSuite(ctx context.Context, workers, round int) (suiteRun, error) {
+	out := filepath.Join(b.out, fmt.Sprintf("harness-%d-%d", workers, round))
+	var cmd *exec.Cmd
+	if workers == 1 {
+		cmd = exec.CommandContext(ctx, filepath.Join(b.bin, "harness.test"), "-ginkgo.no-color")
+	} else {
+		cmd = exec.CommandContext(ctx, filepath.Join(b.bin, "ginkgo"), "--no-color", "-p", fmt.Sprintf("--procs=%d", workers), filepath.Join(b.bin, "harness.test"))
+	}
+	cmd.Env = append(os.Environ(), "BASE_URL="+b.target, "E2E_OUTPUT_DIR="+out)
+	return timed(cmd, out+".log", workers == 1)
+}
+
+// playwrightSuite runs Playwright Test with the same Chromium and flags (bench/playwright/playwright.config.js).
+func (b *bench) playwrightSuite(ctx context.Context, workers, round int) (suiteRun, error) {
+	out := filepath.Join(b.out, fmt.Sprintf("playwright-%d-%d", workers, round))
+	cmd := exec.CommandContext(ctx, "npx", "--no-install", "playwright", "test", "--output", out)
+	cmd.Dir = "bench/playwright"
+	bin, err := harness.FindChrome("")
+	if err != nil {
+		return suiteRun{}, err
+	}
+	cmd.Env = append(os.Environ(), "BASE_URL="+b.target, fmt.Sprintf("WORKERS=%d", workers), "CHROME_BIN="+bin,
+		"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1")
+	return timed(cmd, out+".log", false)
+}
+
+func timed(cmd *exec.Cmd, logPath string, measureRSS bool) (suiteRun, error) {
+	log, err := os.Create(logPath)
+	if err != nil {
+		return suiteRun{}, err
+	}
+	defer log.Close()
+	cmd.Stdout, cmd.Stderr = log, log
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return suiteRun{}, fmt.Errorf("%s failed (%v); see %s", strings.Join(cmd.Args, " "), err, logPath)
+	}
+	r := suiteRun{took: time.Since(start)}
+	if measureRSS {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			r.rssMB = float64(ru.Maxrss) / 1024 // kilobytes on Linux
+		}
+	}
+	return r, nil
+}
+
+func median(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
