@@ -38,7 +38,7 @@ func (p *Page) filmstrip() []Frame {
 func (p *Page) startScreencast(ctx context.Context) error {
 	c, done := p.client(ctx)
 	defer done()
-	quality, width, height, nth := 40, 640, 360, 1
+	quality, width, height, nth := 40, 480, 270, 2
 	return proto.PageStartScreencast{Format: proto.PageStartScreencastFormatJpeg, Quality: &quality,
 		MaxWidth: &width, MaxHeight: &height, EveryNthFrame: &nth}.Call(c)
 }

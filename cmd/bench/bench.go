@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/e2e-harness/e2e/fixtures"
@@ -134,16 +133,54 @@ func timed(cmd *exec.Cmd, logPath string, measureRSS bool) (suiteRun, error) {
 	defer log.Close()
 	cmd.Stdout, cmd.Stderr = log, log
 	start := time.Now()
-	if err := cmd.Run(); err != nil {
+	if err := cmd.Start(); err != nil {
+		return suiteRun{}, err
+	}
+	// The harness process's own peak memory: VmHWM of that one process, read while it runs. (The rusage of a
+	// finished child would report its largest descendant instead: Chromium's browser process.)
+	var peakKB int
+	stopSampling := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for {
+			if kb := vmHWM(cmd.Process.Pid); kb > peakKB {
+				peakKB = kb
+			}
+			select {
+			case <-stopSampling:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	err = cmd.Wait()
+	close(stopSampling)
+	<-sampled
+	if err != nil {
 		return suiteRun{}, fmt.Errorf("%s failed (%v); see %s", strings.Join(cmd.Args, " "), err, logPath)
 	}
 	r := suiteRun{took: time.Since(start)}
 	if measureRSS {
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			r.rssMB = float64(ru.Maxrss) / 1024 // kilobytes on Linux
-		}
+		r.rssMB = float64(peakKB) / 1024
 	}
 	return r, nil
+}
+
+// vmHWM is a live process's peak resident set size in kB, 0 when it cannot be read (the process has ended).
+func vmHWM(pid int) int {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int
+			fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), &kb)
+			return kb
+		}
+	}
+	return 0
 }
 
 func median(d []time.Duration) time.Duration {

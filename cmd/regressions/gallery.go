@@ -78,9 +78,7 @@ type gallery struct {
 }
 
 // Short timeouts: a caught regression should fail in seconds, not wait out the defaults.
-// A tiny page warms the pool: the measurement runs many short suites, and warming with the whole app would
-// double the browser work of each spec.
-var runEnv = []string{"E2E_ACTION_TIMEOUT=2s", "E2E_ASSERT_TIMEOUT=2s", "E2E_FILMSTRIP=0", "E2E_WARM_PATH=healthz"}
+var runEnv = []string{"E2E_ACTION_TIMEOUT=2s", "E2E_ASSERT_TIMEOUT=2s", "E2E_FILMSTRIP=0"}
 
 func (g *gallery) run(ctx context.Context) (*Table, error) {
 	if err := os.MkdirAll(g.out, 0o755); err != nil {

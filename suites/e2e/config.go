@@ -32,9 +32,10 @@ type Config struct {
 	SpecTimeout   time.Duration
 	AssertTimeout time.Duration
 	Insecure      bool
-	// WarmPath is loaded, relative to the base URL, by every session the pool prepares, so that the site's
-	// renderer process (and, for the app itself, its scripts in the session's cache) are ready before the spec
-	// starts. Empty means the base URL itself.
+	// WarmPath, when set, is loaded (relative to the base URL) by every session the pool prepares, so that the
+	// app's scripts are compiled and cached in that session before its spec starts. Measured on the fixture
+	// editor it saves ~20 ms of a ~120 ms first load, and costs a whole extra load of CPU per spec: worth it
+	// only when the browser has CPU to spare. Empty: nothing is loaded ahead.
 	WarmPath string
 }
 

@@ -144,7 +144,10 @@ func setupSuite() {
 }
 
 func browserOptions(cfg Config) []harness.BrowserOption {
-	opts := []harness.BrowserOption{harness.WithAllowedHosts(baseURL), harness.WithWarmURL(URL(cfg.WarmPath))}
+	opts := []harness.BrowserOption{harness.WithAllowedHosts(baseURL)}
+	if cfg.WarmPath != "" {
+		opts = append(opts, harness.WithWarmURL(URL(cfg.WarmPath)))
+	}
 	if cfg.Insecure {
 		opts = append(opts, harness.WithFlag("ignore-certificate-errors", ""))
 	}
