@@ -214,3 +214,47 @@ func TestNothingIsLeftBehind(t *testing.T) {
 		})
 	}
 }
+
+// E2E_SHARD splits the suite across machines: run for real, every spec of the editor suite runs in exactly
+// one of three shards, and the shards together run all of it.
+func TestShardsPartitionTheSuite(t *testing.T) {
+	tmp := t.TempDir()
+	suite := build(t, filepath.Join(tmp, "editor.test"), "test", "-c", "./suites/editor")
+	ranIn := map[string][]string{}
+	var all []string
+	for i := 1; i <= 3; i++ {
+		shard := fmt.Sprintf("%d/3", i)
+		out := filepath.Join(tmp, "shard", fmt.Sprint(i))
+		cmd := exec.Command(suite, "-ginkgo.no-color")
+		cmd.Env = append(os.Environ(), "E2E_SHARD="+shard, "E2E_OUTPUT_DIR="+out, "BASE_URL=")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("shard %s failed: %v\n%s", shard, err, b)
+		}
+		specs := readReport(t, out)
+		if i == 1 {
+			for _, s := range specs {
+				all = append(all, s.FullText())
+			}
+		}
+		for _, s := range specs {
+			switch {
+			case s.State == types.SpecStatePassed:
+				ranIn[s.FullText()] = append(ranIn[s.FullText()], shard)
+			case s.State == types.SpecStateSkipped && strings.Contains(s.Failure.Message, "in another shard"):
+			default:
+				t.Errorf("shard %s: %q ended %s: %s", shard, s.FullText(), s.State, s.Failure.Message)
+			}
+		}
+	}
+	if len(all) < 15 {
+		t.Fatalf("the suite reported %d specs", len(all))
+	}
+	for _, spec := range all {
+		if got := ranIn[spec]; len(got) != 1 {
+			t.Errorf("%q ran in shards %v, want exactly one", spec, got)
+		}
+	}
+	if len(ranIn) != len(all) {
+		t.Errorf("%d specs ran across the shards, the suite has %d", len(ranIn), len(all))
+	}
+}
