@@ -258,3 +258,33 @@ func TestShardsPartitionTheSuite(t *testing.T) {
 		t.Errorf("%d specs ran across the shards, the suite has %d", len(ranIn), len(all))
 	}
 }
+
+// A spec that lets script-made input reach the page fails, naming the event and its target, unless it declared
+// why; the declared reason is in its report.
+func TestUntrustedInputFailsTheSpecUnlessDeclared(t *testing.T) {
+	bin := build(t, filepath.Join(t.TempDir(), "untrusted.test"), "test", "-c", "./suites/e2e/testdata/untrustedsuite")
+	out := t.TempDir()
+	cmd := exec.Command(bin, "-ginkgo.no-color")
+	cmd.Env = append(os.Environ(), "E2E_OUTPUT_DIR="+out, "BASE_URL=")
+	if b, err := cmd.CombinedOutput(); err == nil {
+		t.Fatalf("the suite should fail for its undeclared script click:\n%s", b)
+	}
+	specs := readReport(t, out)
+	if len(specs) != 2 {
+		t.Fatalf("%d specs in the report", len(specs))
+	}
+	undeclared, declared := specs[0], specs[1]
+	if !undeclared.State.Is(types.SpecStateFailureStates) || !strings.Contains(undeclared.Failure.Message, "untrusted click on <button>Go</button>") {
+		t.Errorf("the undeclared spec: %s: %s", undeclared.State, undeclared.Failure.Message)
+	}
+	if declared.State != types.SpecStatePassed {
+		t.Errorf("the declared spec: %s: %s", declared.State, declared.Failure.Message)
+	}
+	found := false
+	for _, e := range declared.ReportEntries {
+		found = found || (e.Name == "untrusted events allowed" && strings.Contains(e.StringRepresentation(), "checks the guard itself"))
+	}
+	if !found {
+		t.Errorf("the declared reason is not in the spec's report")
+	}
+}
