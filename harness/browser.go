@@ -141,6 +141,19 @@ func chromiumFlags(cfg browserConfig) map[string]string {
 	return flags
 }
 
+// setChromiumFlags puts the harness's flags on a launcher, local or managed. rod's own disable-features
+// (site-per-process, TranslateUI) stay; ours are appended to them.
+func setChromiumFlags(l *launcher.Launcher, cfg browserConfig) {
+	for k, v := range chromiumFlags(cfg) {
+		if v == "" {
+			l.Set(flags.Flag(k))
+		} else {
+			l.Set(flags.Flag(k), v)
+		}
+	}
+	l.Append("disable-features", disabledFeatures...)
+}
+
 // disabledFeatures are Chromium features the harness turns off. AutofillServerCommunication looks up Google's
 // hosts all through a run. The omnibox popups are Chrome's own address-bar UI, which the new headless mode
 // preloads as two WebUI renderers in every window, so in every isolated session: measured here they were a
@@ -173,15 +186,7 @@ func launch(ctx context.Context, cfg browserConfig) (*Browser, error) {
 	}
 	l := launcher.New().Context(ctx).Bin(bin).Leakless(true).UserDataDir(prof.userDataDir).
 		Env(append(os.Environ(), "TMPDIR="+prof.tmpDir)...)
-	for k, v := range chromiumFlags(cfg) {
-		if v == "" {
-			l.Set(flagName(k))
-		} else {
-			l.Set(flagName(k), v)
-		}
-	}
-	// rod's own disable-features (site-per-process, TranslateUI) stay; ours are appended to them.
-	l.Append("disable-features", disabledFeatures...)
+	setChromiumFlags(l, cfg)
 	if cfg.stderr != nil {
 		l.Logger(lineWriter(cfg.stderr))
 	}
@@ -240,14 +245,7 @@ func launchRemote(ctx context.Context, cfg browserConfig) (*Browser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: the launcher service at %s did not answer: %w", EnvLauncher, cfg.launcherURL, err)
 	}
-	for k, v := range chromiumFlags(cfg) {
-		if v == "" {
-			l.Set(flagName(k))
-		} else {
-			l.Set(flagName(k), v)
-		}
-	}
-	l.Append("disable-features", disabledFeatures...)
+	setChromiumFlags(l, cfg)
 	u, header := l.ClientHeader()
 	b, err := attach(ctx, cfg, u, header)
 	if err != nil {
@@ -348,8 +346,6 @@ func waitGroupFor(wg *sync.WaitGroup, d time.Duration) {
 	case <-time.After(d):
 	}
 }
-
-func flagName(name string) flags.Flag { return flags.Flag(name) }
 
 // lineWriter passes each complete line written to it to f.
 func lineWriter(f func(string)) io.Writer {

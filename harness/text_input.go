@@ -71,13 +71,8 @@ func (l *Locator) Type(ctx context.Context, text string, opts ...ActionOption) e
 				return err
 			}
 		}
-		focus, err := p.armKeys(ctx, t, "keys")
-		if err != nil {
+		if err := p.requireFocus(ctx, t); err != nil {
 			return err
-		}
-		if !focus.Focused {
-			_ = p.disarm(ctx, t)
-			return &NotFocusedError{Element: t.element, Focused: focus.FocusedElement}
 		}
 		sentKeys, err := p.typeText(ctx, text)
 		if err != nil {
@@ -100,13 +95,8 @@ func (l *Locator) Press(ctx context.Context, combo string, opts ...ActionOption)
 	}
 	return l.act(ctx, "press", needs{Visible: true}, cfg, combo, func(ctx context.Context, t target) error {
 		p := l.page
-		focus, err := p.armKeys(ctx, t, "keys")
-		if err != nil {
+		if err := p.requireFocus(ctx, t); err != nil {
 			return err
-		}
-		if !focus.Focused {
-			_ = p.disarm(ctx, t)
-			return &NotFocusedError{Element: t.element, Focused: focus.FocusedElement}
 		}
 		if err := p.pressCombo(ctx, combo); err != nil {
 			return err
@@ -190,6 +180,19 @@ func (p *Page) focusByClick(ctx context.Context, t target, toEnd bool) error {
 	}
 	if toEnd {
 		return p.pressCombo(ctx, "Control+End")
+	}
+	return nil
+}
+
+// requireFocus arms the recorder for keys to the target, which must have the keyboard focus (or contain it).
+func (p *Page) requireFocus(ctx context.Context, t target) error {
+	focus, err := p.armKeys(ctx, t, "keys")
+	if err != nil {
+		return err
+	}
+	if !focus.Focused {
+		_ = p.disarm(ctx, t)
+		return &NotFocusedError{Element: t.element, Focused: focus.FocusedElement}
 	}
 	return nil
 }
