@@ -133,12 +133,8 @@ func (l *Locator) act(ctx context.Context, action string, need needs, cfg action
 	p.actionMu.Lock()
 	defer p.actionMu.Unlock()
 
-	timeout := cfg.timeout
-	if timeout <= 0 {
-		timeout = p.session.browser.cfg.actionTimeout
-	}
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := p.actionContext(ctx, cfg.timeout)
 	defer cancel()
 
 	rec := ActionRecord{Action: action, Locator: l.String(), Detail: detail, Start: start}
@@ -256,6 +252,14 @@ func (l *Locator) lastLook(need needs, cfg actionConfig) inspection {
 		return inspection{}
 	}
 	return r
+}
+
+// actionContext bounds one action by its own timeout, or the browser's action timeout.
+func (p *Page) actionContext(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	if timeout <= 0 {
+		timeout = p.session.browser.cfg.actionTimeout
+	}
+	return context.WithTimeout(ctx, timeout)
 }
 
 // isTyped reports errors that already say what went wrong better than a timeout would.

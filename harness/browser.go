@@ -175,7 +175,13 @@ func hostResolverRules(allowed []string) string {
 	return strings.Join(parts, " , ")
 }
 
+// startTimeout bounds starting or reaching a browser when the caller's context has no deadline: a binary that
+// never prints its DevTools address, or an endpoint that accepts and never answers, must not hang a run.
+const startTimeout = 60 * time.Second
+
 func launch(ctx context.Context, cfg browserConfig) (*Browser, error) {
+	ctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
 	bin, err := FindChrome(cfg.chromeBin)
 	if err != nil {
 		return nil, err
@@ -223,6 +229,8 @@ func launchFailure(err error) error {
 }
 
 func connect(ctx context.Context, cfg browserConfig) (*Browser, error) {
+	ctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
 	wsURL := cfg.controlURL
 	if !strings.HasPrefix(wsURL, "ws") {
 		resolved, err := launcher.ResolveURL(wsURL)
@@ -241,6 +249,8 @@ func connect(ctx context.Context, cfg browserConfig) (*Browser, error) {
 // launchRemote asks a rod launcher.Manager on another host to start a browser with our flags; the manager
 // proxies the DevTools connection and kills that browser when the connection closes.
 func launchRemote(ctx context.Context, cfg browserConfig) (*Browser, error) {
+	ctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
 	l, err := launcher.NewManaged(cfg.launcherURL)
 	if err != nil {
 		return nil, fmt.Errorf("%s: the launcher service at %s did not answer: %w", EnvLauncher, cfg.launcherURL, err)

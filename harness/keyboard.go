@@ -21,6 +21,8 @@ func (p *Page) Keyboard() *Keyboard { return &Keyboard{page: p} }
 // modifiers down in order, the key down and up, modifiers up in reverse order.
 func (k *Keyboard) Press(ctx context.Context, combo string) error {
 	p := k.page
+	ctx, cancel := p.actionContext(ctx, 0)
+	defer cancel()
 	p.actionMu.Lock()
 	defer p.actionMu.Unlock()
 	start := time.Now()
@@ -33,6 +35,8 @@ func (k *Keyboard) Press(ctx context.Context, combo string) error {
 func (k *Keyboard) Type(ctx context.Context, text string, opts ...ActionOption) error {
 	p := k.page
 	cfg := actionConfigFrom(opts)
+	ctx, cancel := p.actionContext(ctx, cfg.timeout)
+	defer cancel()
 	p.actionMu.Lock()
 	defer p.actionMu.Unlock()
 	start := time.Now()

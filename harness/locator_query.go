@@ -146,12 +146,8 @@ const (
 // bounds it unless a Timeout option is given).
 func (l *Locator) WaitFor(ctx context.Context, state WaitState, opts ...ActionOption) error {
 	cfg := actionConfigFrom(opts)
-	timeout := cfg.timeout
-	if timeout <= 0 {
-		timeout = l.page.session.browser.cfg.actionTimeout
-	}
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := l.page.actionContext(ctx, cfg.timeout)
 	defer cancel()
 	var last struct {
 		Done       bool     `json:"done"`

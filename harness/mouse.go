@@ -181,12 +181,18 @@ func (p *Page) Mouse() *Mouse { return &Mouse{page: p} }
 
 // Move moves the mouse to (x, y) with no button pressed.
 func (m *Mouse) Move(ctx context.Context, x, y float64) error {
+	ctx, cancel := m.page.actionContext(ctx, 0)
+	defer cancel()
+	m.page.actionMu.Lock()
+	defer m.page.actionMu.Unlock()
 	return m.page.moveMouse(ctx, Point{X: x, Y: y}, 0)
 }
 
 // Click moves to (x, y) and presses and releases the left button: one move, one press, one release.
 func (m *Mouse) Click(ctx context.Context, x, y float64) error {
 	p := m.page
+	ctx, cancel := p.actionContext(ctx, 0)
+	defer cancel()
 	p.actionMu.Lock()
 	defer p.actionMu.Unlock()
 	if err := p.moveMouse(ctx, Point{X: x, Y: y}, 0); err != nil {

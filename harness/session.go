@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
 )
 
@@ -40,6 +41,8 @@ func (b *Browser) NewSession(ctx context.Context) (*Session, error) {
 		return nil, fmt.Errorf("new session: %w", &CrashError{What: "the browser process exited"})
 	default:
 	}
+	ctx, cancel := context.WithTimeout(ctx, sessionTimeout)
+	defer cancel()
 	s, err := b.pool.take(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("new session: %w", err)
@@ -74,7 +77,7 @@ func (b *Browser) prepareSession(ctx context.Context) (*Session, error) {
 	if err != nil {
 		return fail("opening a page", err)
 	}
-	rp, err := b.rod.PageFromTarget(target.TargetID)
+	rp, err := attachPage(ctx, b, target.TargetID)
 	if err != nil {
 		return fail("attaching to the page", err)
 	}
@@ -91,6 +94,35 @@ func (b *Browser) prepareSession(ctx context.Context) (*Session, error) {
 		_ = s.page.load(ctx, b.cfg.warmURL, gotoConfig{waitFor: "load", allowHTTPError: true})
 	}
 	return s, nil
+}
+
+// sessionTimeout bounds preparing a session when the caller's context has no deadline.
+const sessionTimeout = 30 * time.Second
+
+// attachPage attaches to a target within ctx. rod's PageFromTarget takes no context (the page it makes lives
+// on the browser's), so a browser that never answers would block it forever: it runs aside, and a late page
+// is closed when it arrives.
+func attachPage(ctx context.Context, b *Browser, id proto.TargetTargetID) (*rod.Page, error) {
+	type attached struct {
+		page *rod.Page
+		err  error
+	}
+	done := make(chan attached, 1)
+	go func() {
+		p, err := b.rod.PageFromTarget(id)
+		done <- attached{p, err}
+	}()
+	select {
+	case a := <-done:
+		return a.page, a.err
+	case <-ctx.Done():
+		go func() {
+			if a := <-done; a.err == nil {
+				_ = a.page.Close()
+			}
+		}()
+		return nil, fmt.Errorf("the browser did not attach the page: %w", ctx.Err())
+	}
 }
 
 // dispose closes a browser context and everything in it, in the background: nobody waits for it but Close.
