@@ -109,3 +109,19 @@ var _ = Describe("Insert dynamic data, driven by script (baseline)", Label(e2e.B
 		Eventually(page.ByTestID("preview-element-e1")).Should(e2e.HaveText("Mail ada@example.com"))
 	}, e2e.Timeout())
 })
+
+// The critical canvas scenario, the way script-driven tests drag: a drop event with a hand-built DataTransfer,
+// carrying the type as well as a plain-text fallback, as drag-and-drop helpers for such tests commonly do.
+var _ = Describe("Adding a component by dragging, driven by script (baseline)", Label(e2e.Baseline), func() {
+	It("adds a component dropped onto the canvas", func(ctx SpecContext) {
+		page, d := openEditor(ctx)
+		d.run(ctx, `const target = $canvas('canvas-element-e2'); const r = target.getBoundingClientRect();
+			const data = new DataTransfer();
+			data.setData('application/x-editor-element', %s);
+			data.setData('text/plain', %s);
+			const init = { bubbles: true, cancelable: true, composed: true, dataTransfer: data,
+				clientX: r.left + 20, clientY: r.top + r.height - 2 };
+			for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, init));`, "input", "input")
+		Eventually(page.ByTestID("canvas").Frame().ByCSS("[data-element-id]")).Should(e2e.HaveCount(3))
+	}, e2e.Timeout())
+})
