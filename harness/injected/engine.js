@@ -770,12 +770,10 @@
     a.events.push(entry);
   }
 
-  const untrusted = [];
-
+  // Each untrusted event goes to the harness at once through a binding, so records survive a navigation.
   function reportUntrusted(e, origin) {
     const doc = origin.ownerDocument || origin.document || document;
     const record = { type: e.type, target: describe(origin), url: doc.URL };
-    untrusted.push(record);
     if (typeof globalThis.__e2eUntrusted === 'function') {
       try { globalThis.__e2eUntrusted(JSON.stringify(record)); } catch (err) { /* the binding is optional */ }
     }
@@ -939,21 +937,12 @@
     return true;
   }
 
-  function release(args) {
-    handles.delete(args.handle);
-    return true;
-  }
-
   function navigationStatus() {
     const nav = performance.getEntriesByType('navigation')[0];
     return { status: nav ? nav.responseStatus : 0, url: location.href, title: document.title };
   }
 
-  function takeUntrusted() {
-    return untrusted.splice(0, untrusted.length);
-  }
-
-  const api = { frames, prepare, confirm, verify, armKeys, dragState, armDrop, dropOutcome, checkedState, waitForState, query, focusOf, selectContents, release, takeUntrusted, navigationStatus, record: onEvent };
+  const api = { frames, prepare, confirm, verify, armKeys, dragState, armDrop, dropOutcome, checkedState, waitForState, query, selectContents, navigationStatus, record: onEvent };
 
   // Child frames forward their events to the top frame's instance, which holds the armed recorder.
   function topInstance() {
