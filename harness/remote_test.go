@@ -88,6 +88,8 @@ func TestConnectToABrowserStartedElsewhere(t *testing.T) {
 	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-port=0",
 		"--user-data-dir="+profile, "--no-first-run", "--disable-background-networking", "--disable-component-update",
 		"--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1")
+	// Killed at the end, it cannot clean its own temporary files: they go where the test removes them.
+	cmd.Env = append(os.Environ(), "TMPDIR="+profile)
 	wsURL := startProcess(t, cmd, `DevTools listening on (ws://\S+)`)
 
 	for _, address := range []string{wsURL, "http://" + strings.Split(strings.TrimPrefix(wsURL, "ws://"), "/")[0]} {
@@ -119,6 +121,13 @@ func TestLaunchThroughRodManager(t *testing.T) {
 	// rod's -rod flag sets the manager's defaults: the browser it launches is this machine's Chromium (a path
 	// outside rod's download folder, hence --allow-all, as an operator running the service would set it).
 	cmd := exec.Command(manager, "-rod=bin="+bin, "--address", "127.0.0.1:0", "--allow-all")
+	// The manager's browsers (profiles and temporary files) live under its TMPDIR, which the test removes.
+	tmp, err := os.MkdirTemp("", "rm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(tmp) })
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 	addr := startProcess(t, cmd, `listening on: (\S+)`)
 	b, err := harness.Open(context.Background(), harness.WithLauncherURL("ws://"+addr))
 	if err != nil {

@@ -120,8 +120,14 @@ func (b *bench) playwrightSuite(ctx context.Context, workers, round int) (suiteR
 	if err != nil {
 		return suiteRun{}, err
 	}
+	// Playwright's browsers keep their temporary files under TMPDIR; this run's go where the bench removes them.
+	tmp, err := os.MkdirTemp("", "pw")
+	if err != nil {
+		return suiteRun{}, err
+	}
+	defer os.RemoveAll(tmp)
 	cmd.Env = append(os.Environ(), "BASE_URL="+b.target, fmt.Sprintf("WORKERS=%d", workers), "CHROME_BIN="+bin,
-		"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1")
+		"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1", "TMPDIR="+tmp)
 	return timed(cmd, out+".log", false)
 }
 
