@@ -3,6 +3,7 @@ package harness_test
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -56,7 +57,12 @@ func TestRodElementClickReportsSuccessOnTheIncidentPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := launcher.New().Bin(bin).Headless(true).Set("no-sandbox").Set("disable-gpu").Leakless(true)
+	profile, err := os.MkdirTemp("", "rodcmp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(profile) })
+	l := launcher.New().Bin(bin).Headless(true).Set("no-sandbox").Set("disable-gpu").Leakless(true).UserDataDir(profile)
 	u, err := l.Launch()
 	if err != nil {
 		t.Fatal(err)
