@@ -298,6 +298,17 @@ func (b *Browser) PID() int {
 // Crashed is closed when the connection to the browser is lost: the process died or the remote end went away.
 func (b *Browser) Crashed() <-chan struct{} { return b.conn.lost }
 
+// Ping asks the browser for its version: a browser that died while nobody was talking to it is found out
+// here, and Crashed is closed.
+func (b *Browser) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := (proto.BrowserGetVersion{}).Call(b.rod.Context(ctx)); err != nil {
+		return fmt.Errorf("the browser does not answer: %w", err)
+	}
+	return nil
+}
+
 // Close ends every session, then the browser (a launched one is stopped and its profile removed; a connected
 // one is left running). It waits for all of it, and is safe to call more than once.
 func (b *Browser) Close() error {

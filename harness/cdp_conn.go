@@ -12,10 +12,11 @@ import (
 // cdpConn sits between rod and the DevTools connection. It notices when the connection drops (the browser
 // died), and it lets a session record its raw protocol traffic for the failure trace.
 type cdpConn struct {
-	client *cdp.Client
-	ws     *cdp.WebSocket
-	events chan *cdp.Event
-	lost   chan struct{} // closed when the browser's event stream ends
+	client   *cdp.Client
+	ws       *cdp.WebSocket
+	events   chan *cdp.Event
+	lost     chan struct{} // closed when the connection is found dead
+	lostOnce sync.Once
 
 	tracers sync.Map // session id → *protocolTrace
 }
@@ -31,7 +32,7 @@ func dialCDP(ctx context.Context, wsURL string, header map[string][]string) (*cd
 }
 
 func (c *cdpConn) forward() {
-	defer close(c.lost)
+	defer c.markLost()
 	defer close(c.events)
 	for e := range c.client.Event() {
 		if t, ok := c.tracers.Load(e.SessionID); ok {
@@ -55,10 +56,22 @@ func (c *cdpConn) Call(ctx context.Context, sessionID, method string, params any
 	if tracing {
 		t.(*protocolTrace).response(id, method, res, err)
 	}
-	if err != nil && c.isLost() && ctx.Err() == nil {
+	if err != nil && ctx.Err() == nil && (c.isLost() || isTransportError(err)) {
+		// The failed call may learn of the dead connection before the event stream does: mark it lost now, so
+		// that everything waiting on the browser hears of it at once.
+		c.markLost()
 		return nil, &CrashError{What: "the browser process exited (the DevTools connection closed)", During: method}
 	}
 	return res, err
+}
+
+func (c *cdpConn) markLost() { c.lostOnce.Do(func() { close(c.lost) }) }
+
+// isTransportError reports a failure of the connection itself: anything but the browser's own error answer
+// or the caller's context ending.
+func isTransportError(err error) bool {
+	var ce *cdp.Error
+	return !errors.As(err, &ce) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 }
 
 func (c *cdpConn) isLost() bool {
