@@ -72,8 +72,7 @@ func (p *sessionPool) fillOne() {
 		return // take prepares inline, and reports the error where a spec can see it
 	}
 	if p.stopped {
-		s.page.shutdown()
-		p.b.dispose(s.contextID)
+		_ = s.Close()
 		return
 	}
 	p.ready = append(p.ready, s)
@@ -86,8 +85,7 @@ func (p *sessionPool) stop() {
 	p.ready = nil
 	p.mu.Unlock()
 	for _, s := range ready {
-		s.page.shutdown()
-		p.b.dispose(s.contextID)
+		_ = s.Close()
 	}
 }
 

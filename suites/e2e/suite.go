@@ -177,7 +177,8 @@ func currentBrowser(ctx context.Context) (*harness.Browser, error) {
 		return nil, fmt.Errorf("no browser: SetupSuite was not called in this suite")
 	}
 	// One round trip (~0.3 ms) finds out a browser that died between specs, before a spec is given its page.
-	if err := b.Ping(ctx); err == nil {
+	pingErr := b.Ping(ctx)
+	if pingErr == nil {
 		return b, nil
 	}
 	select {
@@ -185,7 +186,7 @@ func currentBrowser(ctx context.Context) (*harness.Browser, error) {
 		_ = b.Close()
 		return openBrowser(ctx)
 	default:
-		return nil, fmt.Errorf("the browser does not answer, but its connection is open: %w", b.Ping(ctx))
+		return nil, fmt.Errorf("the browser does not answer, but its connection is open: %w", pingErr)
 	}
 }
 
