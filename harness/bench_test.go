@@ -10,7 +10,7 @@ import (
 // BenchmarkClick is one click with every check and the landing proof.
 func BenchmarkClick(b *testing.B) {
 	ctx := context.Background()
-	s, err := browser.NewSession(ctx)
+	s, err := testBrowser().NewSession(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func BenchmarkClick(b *testing.B) {
 func BenchmarkSessionSetup(b *testing.B) {
 	ctx := context.Background()
 	for i := 0; i < b.N; i++ {
-		s, err := browser.NewSession(ctx)
+		s, err := testBrowser().NewSession(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -42,7 +42,7 @@ func BenchmarkSessionSetup(b *testing.B) {
 		b.StopTimer()
 		_ = s.Close()
 		// A spec runs here in a real suite, while the pool prepares the next session.
-		if err := browser.WarmUp(ctx); err != nil {
+		if err := testBrowser().WarmUp(ctx); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

@@ -26,6 +26,7 @@ type Browser struct {
 	rod     *rod.Browser
 	conn    *cdpConn
 	version string
+	wsURL   string // the browser's DevTools WebSocket
 
 	launched *launchedProcess // nil when connected to a browser someone else runs
 
@@ -45,16 +46,13 @@ type launchedProcess struct {
 	exited   chan struct{}
 }
 
-// Open starts a browser the way the environment asks: E2E_BROWSER_URL connects to a running browser,
-// E2E_LAUNCHER_URL asks a remote rod launcher service, otherwise the machine's Chromium is launched (CHROME_BIN,
-// /usr/bin/chromium, or a Chrome on PATH). Explicit options win over the environment.
+// Open starts a browser the way the options ask: WithControlURL connects to a running browser, WithLauncherURL
+// asks a remote rod launcher service, otherwise the machine's Chromium is launched (WithChromeBin,
+// /usr/bin/chromium, or a Chrome on PATH). The harness reads no environment variable: the suites' glue turns
+// CHROME_BIN, E2E_BROWSER_URL and the others into these options.
 func Open(ctx context.Context, opts ...BrowserOption) (*Browser, error) {
-	envOpts, err := OptionsFromEnv(os.Getenv)
-	if err != nil {
-		return nil, err
-	}
 	cfg := defaultBrowserConfig()
-	for _, o := range append(envOpts, opts...) {
+	for _, o := range opts {
 		o(&cfg)
 	}
 	switch {
@@ -88,24 +86,18 @@ func Connect(ctx context.Context, controlURL string, opts ...BrowserOption) (*Br
 	return connect(ctx, cfg)
 }
 
-// FindChrome returns the browser binary Launch would use, or an error that says what to install.
+// FindChrome returns the browser binary Launch would use: explicit when it is given, else /usr/bin/chromium or
+// a Chromium or Chrome on PATH; or an error that says what to install.
 func FindChrome(explicit string) (string, error) {
 	if explicit != "" {
 		return checkBrowserBinary(explicit)
-	}
-	if bin := os.Getenv(EnvChromeBin); bin != "" {
-		p, err := checkBrowserBinary(bin)
-		if err != nil {
-			return "", fmt.Errorf("%s: %w", EnvChromeBin, err)
-		}
-		return p, nil
 	}
 	for _, candidate := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome-stable", "google-chrome", "chrome"} {
 		if p, err := exec.LookPath(candidate); err == nil {
 			return p, nil
 		}
 	}
-	return "", errors.New("no Chromium found: install Debian's chromium (apt-get install chromium) or set CHROME_BIN to a Chrome or Chromium binary")
+	return "", errors.New("no Chromium found: install Debian's chromium (apt-get install chromium) or name a Chrome or Chromium binary (CHROME_BIN)")
 }
 
 func checkBrowserBinary(path string) (string, error) {
@@ -132,6 +124,9 @@ func chromiumFlags(cfg browserConfig) map[string]string {
 		"disable-sync":                  "",
 		"window-size":                   fmt.Sprintf("%d,%d", cfg.windowWidth, cfg.windowHeight),
 	}
+	if cfg.headed {
+		delete(flags, "headless")
+	}
 	if !cfg.openNetwork {
 		flags["host-resolver-rules"] = hostResolverRules(cfg.allowedHosts)
 	}
@@ -152,6 +147,9 @@ func setChromiumFlags(l *launcher.Launcher, cfg browserConfig) {
 		}
 	}
 	l.Append("disable-features", disabledFeatures...)
+	if cfg.headed {
+		l.Delete(flags.Headless) // rod's launcher is headless by default too
+	}
 }
 
 // disabledFeatures are Chromium features the harness turns off. AutofillServerCommunication looks up Google's
@@ -174,6 +172,9 @@ func hostResolverRules(allowed []string) string {
 	}
 	return strings.Join(parts, " , ")
 }
+
+// ErrNoDisplay: a headed browser was asked for, and Chromium found no display to open its window on.
+var ErrNoDisplay = errors.New("a headed browser needs a display, and Chromium found none (no X server or $DISPLAY): run headless, or under xvfb-run")
 
 // startTimeout bounds starting or reaching a browser when the caller's context has no deadline: a binary that
 // never prints its DevTools address, or an endpoint that accepts and never answers, must not hang a run.
@@ -199,7 +200,10 @@ func launch(ctx context.Context, cfg browserConfig) (*Browser, error) {
 	wsURL, err := l.Launch()
 	if err != nil {
 		_ = prof.remove()
-		return nil, fmt.Errorf("launching %s: %w (is it a Chrome or Chromium binary? set CHROME_BIN)", bin, launchFailure(err))
+		if cfg.headed && strings.Contains(err.Error(), "Missing X server") {
+			return nil, ErrNoDisplay
+		}
+		return nil, fmt.Errorf("launching %s: %w (is it a Chrome or Chromium binary?)", bin, launchFailure(err))
 	}
 	proc := &launchedProcess{launcher: l, pid: l.PID(), profile: prof, exited: make(chan struct{})}
 	go func() {
@@ -235,13 +239,13 @@ func connect(ctx context.Context, cfg browserConfig) (*Browser, error) {
 	if !strings.HasPrefix(wsURL, "ws") {
 		resolved, err := launcher.ResolveURL(wsURL)
 		if err != nil {
-			return nil, fmt.Errorf("%s: no DevTools endpoint answers at %s: %w", EnvBrowserURL, cfg.controlURL, err)
+			return nil, fmt.Errorf("no DevTools endpoint answers at %s: %w", cfg.controlURL, err)
 		}
 		wsURL = resolved
 	}
 	b, err := attach(ctx, cfg, wsURL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%s: connecting to the browser at %s: %w", EnvBrowserURL, cfg.controlURL, err)
+		return nil, fmt.Errorf("connecting to the browser at %s: %w", cfg.controlURL, err)
 	}
 	return b, nil
 }
@@ -253,13 +257,13 @@ func launchRemote(ctx context.Context, cfg browserConfig) (*Browser, error) {
 	defer cancel()
 	l, err := launcher.NewManaged(cfg.launcherURL)
 	if err != nil {
-		return nil, fmt.Errorf("%s: the launcher service at %s did not answer: %w", EnvLauncher, cfg.launcherURL, err)
+		return nil, fmt.Errorf("the launcher service at %s did not answer: %w", cfg.launcherURL, err)
 	}
 	setChromiumFlags(l, cfg)
 	u, header := l.ClientHeader()
 	b, err := attach(ctx, cfg, u, header)
 	if err != nil {
-		return nil, fmt.Errorf("%s: launching a browser through %s: %w", EnvLauncher, cfg.launcherURL, err)
+		return nil, fmt.Errorf("launching a browser through the launcher service at %s: %w", cfg.launcherURL, err)
 	}
 	return b, nil
 }
@@ -279,7 +283,7 @@ func attach(ctx context.Context, cfg browserConfig, wsURL string, header map[str
 		_ = conn.close()
 		return nil, err
 	}
-	b := &Browser{cfg: cfg, rod: r, conn: conn, version: v.Product, closed: make(chan struct{}), sessionsOut: map[*Session]struct{}{}}
+	b := &Browser{cfg: cfg, rod: r, conn: conn, version: v.Product, wsURL: wsURL, closed: make(chan struct{}), sessionsOut: map[*Session]struct{}{}}
 	b.pool = newSessionPool(b, cfg.poolSize)
 	return b, nil
 }
@@ -293,6 +297,18 @@ func (b *Browser) PID() int {
 		return 0
 	}
 	return b.launched.pid
+}
+
+// CommandLine is the command line the browser runs with, as it reports it: to check which flags a launched or
+// connected browser really has (a connected browser keeps the flags it was started with).
+func (b *Browser) CommandLine(ctx context.Context) ([]string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	res, err := proto.BrowserGetBrowserCommandLine{}.Call(b.rod.Context(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("reading the browser's command line: %w", err)
+	}
+	return res.Arguments, nil
 }
 
 // Crashed is closed when the connection to the browser is lost: the process died or the remote end went away.
@@ -399,15 +415,15 @@ func CheckBrowserBinary(ctx context.Context, bin string) error {
 		if len(version) > 80 {
 			version = version[:80] + "…"
 		}
-		return fmt.Errorf("%s is not a Chrome or Chromium browser (its --version said %q); set CHROME_BIN to one or install Debian's chromium", bin, version)
+		return fmt.Errorf("%s is not a Chrome or Chromium browser (its --version said %q); name one (CHROME_BIN) or install Debian's chromium", bin, version)
 	}
 	return nil
 }
 
-// CheckEndpoint makes sure a DevTools endpoint answers (E2E_BROWSER_URL).
+// CheckEndpoint makes sure a DevTools endpoint answers.
 func CheckEndpoint(ctx context.Context, controlURL string) error {
 	if err := checkWebSocketURL(controlURL); err != nil {
-		return fmt.Errorf("%s=%q: %w", EnvBrowserURL, controlURL, err)
+		return fmt.Errorf("%q: %w", controlURL, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -415,13 +431,13 @@ func CheckEndpoint(ctx context.Context, controlURL string) error {
 	if !strings.HasPrefix(wsURL, "ws") {
 		resolved, err := launcher.ResolveURL(controlURL)
 		if err != nil {
-			return fmt.Errorf("%s: no DevTools endpoint answers at %s: %v", EnvBrowserURL, controlURL, err)
+			return fmt.Errorf("no DevTools endpoint answers at %s: %v", controlURL, err)
 		}
 		wsURL = resolved
 	}
 	conn, err := dialCDP(ctx, wsURL, nil)
 	if err != nil {
-		return fmt.Errorf("%s: no DevTools endpoint answers at %s: %v", EnvBrowserURL, controlURL, err)
+		return fmt.Errorf("no DevTools endpoint answers at %s: %v", controlURL, err)
 	}
 	return conn.close()
 }

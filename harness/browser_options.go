@@ -4,17 +4,8 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
-)
-
-// Environment variables the harness reads in Open.
-const (
-	EnvChromeBin  = "CHROME_BIN"      // path of the Chromium or Chrome binary to launch
-	EnvBrowserURL = "E2E_BROWSER_URL" // a DevTools ws:// URL to connect to instead of launching
-	EnvLauncher   = "E2E_LAUNCHER_URL"
 )
 
 // Defaults that every option below can override.
@@ -47,6 +38,8 @@ type browserConfig struct {
 	warmURL           string
 	filmstrip         bool
 	protocolTrace     bool
+	headed            bool
+	slowMotion        time.Duration
 }
 
 func defaultBrowserConfig() browserConfig {
@@ -78,6 +71,15 @@ func WithAllowedHosts(hostsOrURLs ...string) BrowserOption {
 		}
 	}
 }
+
+// WithHeaded shows the browser window (a display is needed: DISPLAY or WAYLAND_DISPLAY), for a person to watch
+// a spec or record one. Launched browsers are headless by default.
+func WithHeaded(on bool) BrowserOption { return func(c *browserConfig) { c.headed = on } }
+
+// WithSlowMotion waits d before every action and shows the mouse pointer on the page as a dot (red while a
+// button is pressed), so a person watching a headed browser can follow what the spec does. The dot is an
+// element the harness adds to the page, invisible to pointer events; use this only to watch, never in CI.
+func WithSlowMotion(d time.Duration) BrowserOption { return func(c *browserConfig) { c.slowMotion = d } }
 
 // WithOpenNetwork turns the hermetic host-resolver rules off.
 func WithOpenNetwork() BrowserOption { return func(c *browserConfig) { c.openNetwork = true } }
@@ -135,75 +137,6 @@ func WithProfileRoot(dir string) BrowserOption { return func(c *browserConfig) {
 // WithBrowserLog receives each line Chromium writes to stderr (dropped by default).
 func WithBrowserLog(f func(line string)) BrowserOption {
 	return func(c *browserConfig) { c.stderr = f }
-}
-
-// OptionsFromEnv turns the documented environment variables into options: CHROME_BIN, E2E_BROWSER_URL,
-// E2E_LAUNCHER_URL, E2E_ACTION_TIMEOUT, E2E_NAVIGATION_TIMEOUT, E2E_POOL_SIZE, E2E_FILMSTRIP, E2E_PROTOCOL_TRACE,
-// E2E_PROFILE_ROOT.
-// A malformed value is an error naming the variable.
-func OptionsFromEnv(getenv func(string) string) ([]BrowserOption, error) {
-	var opts []BrowserOption
-	if bin := getenv(EnvChromeBin); bin != "" {
-		opts = append(opts, WithChromeBin(bin))
-	}
-	if u := getenv(EnvBrowserURL); u != "" {
-		if err := checkWebSocketURL(u); err != nil {
-			return nil, fmt.Errorf("%s=%q: %w", EnvBrowserURL, u, err)
-		}
-		opts = append(opts, WithControlURL(u))
-	}
-	if u := getenv(EnvLauncher); u != "" {
-		if err := checkWebSocketURL(u); err != nil {
-			return nil, fmt.Errorf("%s=%q: %w", EnvLauncher, u, err)
-		}
-		opts = append(opts, WithLauncherURL(u))
-	}
-	for _, d := range []struct {
-		name string
-		set  func(time.Duration) BrowserOption
-	}{
-		{"E2E_ACTION_TIMEOUT", WithActionTimeout},
-		{"E2E_NAVIGATION_TIMEOUT", WithNavigationTimeout},
-	} {
-		if v := getenv(d.name); v != "" {
-			dur, err := time.ParseDuration(v)
-			if err != nil || dur <= 0 {
-				return nil, fmt.Errorf("%s=%q: want a positive duration such as 5s or 1m30s", d.name, v)
-			}
-			opts = append(opts, d.set(dur))
-		}
-	}
-	for _, b := range []struct {
-		name string
-		set  func(bool) BrowserOption
-	}{
-		{"E2E_FILMSTRIP", WithFilmstrip},
-		{"E2E_PROTOCOL_TRACE", WithProtocolTrace},
-	} {
-		switch v := getenv(b.name); v {
-		case "":
-		case "1", "true", "on", "yes":
-			opts = append(opts, b.set(true))
-		case "0", "false", "off", "no":
-			opts = append(opts, b.set(false))
-		default:
-			return nil, fmt.Errorf("%s=%q: want 1 or 0", b.name, v)
-		}
-	}
-	if v := getenv("E2E_PROFILE_ROOT"); v != "" {
-		if !filepath.IsAbs(v) {
-			return nil, fmt.Errorf("E2E_PROFILE_ROOT=%q: want an absolute path", v)
-		}
-		opts = append(opts, WithProfileRoot(v))
-	}
-	if v := getenv("E2E_POOL_SIZE"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 16 {
-			return nil, fmt.Errorf("E2E_POOL_SIZE=%q: want a whole number from 0 to 16", v)
-		}
-		opts = append(opts, WithPoolSize(n))
-	}
-	return opts, nil
 }
 
 func checkWebSocketURL(raw string) error {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/go-rod/rod/lib/cdp"
 )
@@ -19,6 +21,29 @@ type cdpConn struct {
 	lostOnce sync.Once
 
 	tracers sync.Map // session id → *protocolTrace
+	heard   sync.Map // session id → *atomic.Int64: when the browser last sent anything for that session
+}
+
+// heardFrom notes that the browser sent something for a session: an answer or an event. A page that sends
+// nothing at all for a long time is hung; one that answers slowly is only slow.
+func (c *cdpConn) heardFrom(sessionID string) {
+	if sessionID == "" {
+		return
+	}
+	v, ok := c.heard.Load(sessionID)
+	if !ok {
+		v, _ = c.heard.LoadOrStore(sessionID, new(atomic.Int64))
+	}
+	v.(*atomic.Int64).Store(time.Now().UnixNano())
+}
+
+// lastHeard is when the browser last sent anything for the session, zero when never.
+func (c *cdpConn) lastHeard(sessionID string) time.Time {
+	v, ok := c.heard.Load(sessionID)
+	if !ok {
+		return time.Time{}
+	}
+	return time.Unix(0, v.(*atomic.Int64).Load())
 }
 
 func dialCDP(ctx context.Context, wsURL string, header map[string][]string) (*cdpConn, error) {
@@ -35,6 +60,7 @@ func (c *cdpConn) forward() {
 	defer c.markLost()
 	defer close(c.events)
 	for e := range c.client.Event() {
+		c.heardFrom(e.SessionID)
 		if t, ok := c.tracers.Load(e.SessionID); ok {
 			t.(*protocolTrace).event(e.Method, e.Params)
 		}
@@ -53,6 +79,9 @@ func (c *cdpConn) Call(ctx context.Context, sessionID, method string, params any
 		id = t.(*protocolTrace).request(method, params)
 	}
 	res, err := c.client.Call(ctx, sessionID, method, params)
+	if err == nil {
+		c.heardFrom(sessionID)
+	}
 	if tracing {
 		t.(*protocolTrace).response(id, method, res, err)
 	}

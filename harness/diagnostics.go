@@ -9,25 +9,25 @@ import (
 // running the spec again. Everything in it has been through the session's redaction: secret headers, query
 // parameters, form fields and values marked secret are masked.
 type Diagnostics struct {
-	URL             string           `json:"url"`
-	Title           string           `json:"title"`
-	BrowserVersion  string           `json:"browserVersion"`
-	Screenshot      []byte           `json:"-"` // PNG of the viewport when the diagnostics were taken
-	Filmstrip       []Frame          `json:"-"` // the last screencast frames before that, oldest first
-	Actions         []ActionRecord   `json:"actions"`
-	Console         []ConsoleMessage `json:"console"`
-	PageErrors      []PageError      `json:"pageErrors"`
-	Dialogs         []string         `json:"dialogs"`
-	Untrusted       []UntrustedEvent `json:"untrusted"`
-	UntrustedReason string           `json:"untrustedReason,omitempty"`
-	Network         []NetworkEntry   `json:"network"`
-	Trace           []TraceLine      `json:"-"` // the session's raw DevTools protocol traffic, newest kept
-	TraceDropped    int              `json:"traceDropped"`
-	Notes           []string         `json:"notes,omitempty"` // what could not be collected, and why
+	URL             string            `json:"url"`
+	Title           string            `json:"title"`
+	BrowserVersion  string            `json:"browserVersion"`
+	Screenshot      []byte            `json:"-"` // PNG of the viewport when the diagnostics were taken
+	Filmstrip       []ScreencastFrame `json:"-"` // the last screencast frames before that, oldest first
+	Actions         []ActionRecord    `json:"actions"`
+	Console         []ConsoleMessage  `json:"console"`
+	PageErrors      []PageError       `json:"pageErrors"`
+	Dialogs         []string          `json:"dialogs"`
+	Untrusted       []UntrustedEvent  `json:"untrusted"`
+	UntrustedReason string            `json:"untrustedReason,omitempty"`
+	Network         []NetworkEntry    `json:"network"`
+	Trace           []TraceLine       `json:"-"` // the session's raw DevTools protocol traffic, newest kept
+	TraceDropped    int               `json:"traceDropped"`
+	Notes           []string          `json:"notes,omitempty"` // what could not be collected, and why
 }
 
-// Frame is one screencast frame.
-type Frame struct {
+// ScreencastFrame is one frame of the page's screencast (the filmstrip of a failing spec).
+type ScreencastFrame struct {
 	Time time.Time `json:"time"`
 	JPEG []byte    `json:"-"`
 }
@@ -81,8 +81,15 @@ func (s *Session) Diagnostics(ctx context.Context) *Diagnostics {
 	}
 	d.Filmstrip = p.filmstrip()
 	d.Network = p.networkEntries()
+	latest := p.film.latest()
 	s.mu.Lock()
 	d.Actions = append([]ActionRecord(nil), s.actions...)
+	for i := range d.Actions {
+		if d.Actions[i].After == nil {
+			// The page did not repaint after the action: it still looks as the latest frame shows it.
+			d.Actions[i].After = latest
+		}
+	}
 	d.Console = append([]ConsoleMessage(nil), s.console...)
 	d.PageErrors = append([]PageError(nil), s.pageErrors...)
 	d.Dialogs = append([]string(nil), s.dialogs...)

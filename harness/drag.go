@@ -10,14 +10,6 @@ import (
 	"github.com/go-rod/rod/lib/proto"
 )
 
-// DropAt drops at this offset from the drop target's top-left corner instead of its centre.
-func DropAt(x, y float64) ActionOption {
-	return func(c *actionConfig) { c.dropAt = &Point{X: x, Y: y} }
-}
-
-// Steps sets how many intermediate pointer moves (or dragover events) a drag makes (10 by default).
-func Steps(n int) ActionOption { return func(c *actionConfig) { c.steps = n } }
-
 // DropRejectedError: a native drag reached the drop point, but the page did not accept the drop there (its
 // dragover was not cancelled), or the drop landed on another element.
 type DropRejectedError struct {
@@ -48,15 +40,15 @@ var dragStartMoves = []Point{{X: 3, Y: 3}, {X: 8, Y: 8}}
 //
 // Both ends get the checks of a click: the source must be visible, stable and receive the press, the target
 // must be visible and, for native drops, the element under the drop point.
-func (l *Locator) DragTo(ctx context.Context, dropTarget *Locator, opts ...ActionOption) error {
-	cfg := actionConfigFrom(opts)
+func (l *Locator) DragTo(ctx context.Context, dropTarget *Locator, opts ...DragOption) error {
+	cfg := configFrom(opts)
 	steps := cfg.steps
 	if steps <= 0 {
 		steps = 10
 	}
 	return l.act(ctx, "drag", pointerNeeds, cfg, "to "+dropTarget.String(), func(ctx context.Context, src target) error {
 		p := l.page
-		if err := p.pointTo(ctx, src, "drag"); err != nil {
+		if err := p.pointTo(ctx, src, kindDrag); err != nil {
 			return err
 		}
 		if err := p.setInterceptDrags(ctx, true); err != nil {
@@ -96,7 +88,7 @@ func (l *Locator) DragTo(ctx context.Context, dropTarget *Locator, opts ...Actio
 		}
 		if state.Held {
 			// The press would have missed the source and was kept from the page: start over.
-			return &retryAction{last: inspection{Status: "wait", Check: "receives events", Element: src.element,
+			return &retryAction{last: inspection{Status: statusWait, Check: CheckReceivesEvents, Element: src.element,
 				Reason: "the press would have gone to " + state.PressedOn + " (the element moved or was covered just before it)"}}
 		}
 		if !state.Pressed {
@@ -131,7 +123,7 @@ func (l *Locator) DragTo(ctx context.Context, dropTarget *Locator, opts ...Actio
 		if err := p.mouseButton(ctx, proto.InputDispatchMouseEventTypeMouseReleased, proto.InputMouseButtonLeft, 1, 0); err != nil {
 			return err
 		}
-		return p.verifyInput(ctx, src, "drag")
+		return p.verifyInput(ctx, src, kindDrag)
 	})
 }
 
@@ -149,15 +141,22 @@ func (p *Page) dropPoint(ctx context.Context, to *Locator, cfg actionConfig, nat
 			}
 			return target{}, err
 		}
+		if len(r.Measure) > 0 {
+			if err := p.measureFrames(ctx, r.Measure); err != nil {
+				return target{}, err
+			}
+			attempt--
+			continue
+		}
 		switch r.Status {
-		case "ready":
+		case statusReady:
 			if native {
 				if err := p.world.call(ctx, "armDrop", map[string]any{"handle": r.Handle}, nil); err != nil {
 					return target{}, err
 				}
 			}
 			return target{handle: r.Handle, box: r.Box, point: r.Point, element: r.Element}, nil
-		case "error":
+		case statusError:
 			return target{}, &ActionError{Action: "drop on", Locator: to.String(), Err: checkError(to, r)}
 		}
 		if ctx.Err() != nil {
@@ -215,7 +214,7 @@ func (p *Page) nativeDrop(ctx context.Context, drag *proto.InputDragIntercepted,
 	}
 	p.mouseX, p.mouseY = dst.point.X, dst.point.Y
 	var out struct {
-		Status     string `json:"status"`
+		Status     status `json:"status"`
 		Reason     string `json:"reason"`
 		ReceivedBy string `json:"receivedBy"`
 		DropTarget string `json:"dropTarget"`
@@ -227,11 +226,11 @@ func (p *Page) nativeDrop(ctx context.Context, drag *proto.InputDragIntercepted,
 		return err
 	}
 	switch out.Status {
-	case "dropped":
+	case statusDropped:
 		return nil
-	case "elsewhere":
+	case statusElsewhere:
 		return &DropRejectedError{Target: dst.element, ReceivedBy: out.ReceivedBy}
-	case "rejected":
+	case statusRejected:
 		return &DropRejectedError{Target: dst.element, Reason: out.Reason}
 	default:
 		return errors.New(out.Reason)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -25,12 +26,22 @@ func (e *ActionError) Error() string {
 
 func (e *ActionError) Unwrap() error { return e.Err }
 
+// ErrNotActionable is the parent of every failed actionability check: errors.Is(err, ErrNotActionable) holds
+// for *NotFoundError, *AmbiguousError, *NotVisibleError, *DisabledError, *NotEditableError,
+// *OutsideViewportError, *NotStableError and *InterceptedError, also through an *ActionError or a
+// *TimeoutError. It does not hold for what happened after the checks passed (*InputNotReceivedError,
+// *NotFocusedError, *DropRejectedError) or for the browser itself (*CrashError).
+var ErrNotActionable = errors.New("the element is not actionable")
+
 // NotFoundError: no element matches the locator.
 type NotFoundError struct {
 	Locator string
 }
 
 func (e *NotFoundError) Error() string { return "no element matches the locator" }
+
+// Unwrap makes errors.Is(err, ErrNotActionable) hold.
+func (e *NotFoundError) Unwrap() error { return ErrNotActionable }
 
 // AmbiguousError: a strict locator matched more than one element.
 type AmbiguousError struct {
@@ -51,6 +62,9 @@ func (e *AmbiguousError) Error() string {
 	return b.String()
 }
 
+// Unwrap makes errors.Is(err, ErrNotActionable) hold.
+func (e *AmbiguousError) Unwrap() error { return ErrNotActionable }
+
 // NotVisibleError: the element is not rendered (display: none, visibility: hidden, zero size, detached).
 type NotVisibleError struct {
 	Element string
@@ -60,6 +74,9 @@ type NotVisibleError struct {
 func (e *NotVisibleError) Error() string {
 	return fmt.Sprintf("%s is not visible: %s", e.Element, e.Reason)
 }
+
+// Unwrap makes errors.Is(err, ErrNotActionable) hold.
+func (e *NotVisibleError) Unwrap() error { return ErrNotActionable }
 
 // NotStableError: the element kept moving or resizing between animation frames.
 type NotStableError struct {
@@ -71,6 +88,9 @@ func (e *NotStableError) Error() string {
 	return fmt.Sprintf("%s is not stable: %s", e.Element, e.Reason)
 }
 
+// Unwrap makes errors.Is(err, ErrNotActionable) hold.
+func (e *NotStableError) Unwrap() error { return ErrNotActionable }
+
 // DisabledError: native disabled, inside a disabled fieldset, or aria-disabled.
 type DisabledError struct {
 	Element string
@@ -78,6 +98,9 @@ type DisabledError struct {
 }
 
 func (e *DisabledError) Error() string { return fmt.Sprintf("%s is disabled: %s", e.Element, e.Reason) }
+
+// Unwrap makes errors.Is(err, ErrNotActionable) hold.
+func (e *DisabledError) Unwrap() error { return ErrNotActionable }
 
 // NotEditableError: text cannot be entered into the element.
 type NotEditableError struct {
@@ -89,6 +112,9 @@ func (e *NotEditableError) Error() string {
 	return fmt.Sprintf("%s is not editable: %s", e.Element, e.Reason)
 }
 
+// Unwrap makes errors.Is(err, ErrNotActionable) hold.
+func (e *NotEditableError) Unwrap() error { return ErrNotActionable }
+
 // OutsideViewportError: the element's click point could not be scrolled into the viewport.
 type OutsideViewportError struct {
 	Element string
@@ -98,6 +124,9 @@ type OutsideViewportError struct {
 func (e *OutsideViewportError) Error() string {
 	return fmt.Sprintf("%s cannot be brought into view: %s", e.Element, e.Reason)
 }
+
+// Unwrap makes errors.Is(err, ErrNotActionable) hold.
+func (e *OutsideViewportError) Unwrap() error { return ErrNotActionable }
 
 // InterceptedError: a pointer event at the element's click point would reach another element, or the element
 // does not take pointer events at all.
@@ -110,6 +139,9 @@ type InterceptedError struct {
 func (e *InterceptedError) Error() string {
 	return fmt.Sprintf("%s does not receive pointer events: %s", e.Element, e.Reason)
 }
+
+// Unwrap makes errors.Is(err, ErrNotActionable) hold.
+func (e *InterceptedError) Unwrap() error { return ErrNotActionable }
 
 // InputNotReceivedError: trusted input was dispatched, but the events did not all reach the element. This is the
 // failure a JavaScript click can never show: the button vanished on mousedown, the press went to an overlay, the
@@ -146,7 +178,7 @@ func (e *NotFocusedError) Error() string {
 
 // CheckState is one actionability check as it stood when an action gave up.
 type CheckState struct {
-	Name    string // visible, enabled, editable, stable, receives events, …
+	Name    Check
 	Passed  bool
 	Reached bool // false for checks after the failing one: they were not looked at
 	Detail  string
@@ -199,19 +231,70 @@ func (e *TimeoutError) Unwrap() []error {
 	return []error{e.Last, context.DeadlineExceeded}
 }
 
-// NavigationError: a page could not be loaded.
+// NavigationError: a page could not be loaded. Phase says how far the navigation got.
 type NavigationError struct {
 	URL    string
-	Reason string // net::ERR_CONNECTION_REFUSED, HTTP 500, …
+	Phase  string // "sending the navigation", "waiting for the load event", "checking the response", "reloading"
+	Reason string // net::ERR_CONNECTION_REFUSED, HTTP 500, "no answer within 15s", …
 	Hint   string
+	Err    error // the underlying error, when there is one (a deadline, a crash)
 }
 
 func (e *NavigationError) Error() string {
-	msg := fmt.Sprintf("loading %s failed: %s", e.URL, e.Reason)
+	msg := fmt.Sprintf("loading %s failed", e.URL)
+	if e.Phase != "" {
+		msg += " while " + e.Phase
+	}
+	msg += ": " + e.Reason
 	if e.Hint != "" {
 		msg += " (" + e.Hint + ")"
 	}
 	return msg
+}
+
+func (e *NavigationError) Unwrap() error { return e.Err }
+
+// EvaluationError: Page.Evaluate did not return a value: the script threw, or the page did not answer in time.
+type EvaluationError struct {
+	Expression string // the start of the script
+	Exception  string // what it threw, when it threw
+	Err        error  // why it did not answer otherwise (a deadline, a crash)
+}
+
+func (e *EvaluationError) Error() string {
+	if e.Exception != "" {
+		return fmt.Sprintf("evaluating %s: it threw %s", e.Expression, e.Exception)
+	}
+	return fmt.Sprintf("evaluating %s: %v", e.Expression, describeWait(e.Err))
+}
+
+func (e *EvaluationError) Unwrap() error { return e.Err }
+
+// ReadError: a read of the page (Text, Count, State, Attribute, URL, …) did not come back.
+type ReadError struct {
+	What string // "reading testid=count", "reading the page's URL"
+	Err  error
+}
+
+func (e *ReadError) Error() string { return fmt.Sprintf("%s: %v", e.What, describeWait(e.Err)) }
+
+func (e *ReadError) Unwrap() error { return e.Err }
+
+// describeWait words a deadline as what it means for a read: the page did not answer.
+func describeWait(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) && !strings.Contains(err.Error(), "answer") {
+		return "the page did not answer in time (its main thread may be busy): " + err.Error()
+	}
+	return err.Error()
+}
+
+// shortScript is the start of a script, for errors.
+func shortScript(src string) string {
+	src = strings.Join(strings.Fields(src), " ")
+	if len(src) > 60 {
+		src = src[:57] + "..."
+	}
+	return strconv.Quote(src)
 }
 
 // ErrBrowserCrashed marks infrastructure failures: the browser process or the page's renderer died. A spec that

@@ -12,7 +12,7 @@ import (
 // The harness says so instead of reporting success.
 func ExampleLocator_Click() {
 	ctx := context.Background()
-	session, err := browser.NewSession(ctx)
+	session, err := testBrowser().NewSession(ctx)
 	if err != nil {
 		panic(err)
 	}
@@ -38,7 +38,7 @@ func ExampleLocator_Click() {
 // Locators read like what a person sees, and chain into frames and shadow roots.
 func ExampleLocator_Frame() {
 	ctx := context.Background()
-	session, err := browser.NewSession(ctx)
+	session, err := testBrowser().NewSession(ctx)
 	if err != nil {
 		panic(err)
 	}

@@ -21,31 +21,37 @@ func (p *Page) Keyboard() *Keyboard { return &Keyboard{page: p} }
 // modifiers down in order, the key down and up, modifiers up in reverse order.
 func (k *Keyboard) Press(ctx context.Context, combo string) error {
 	p := k.page
+	if err := p.slowDown(ctx); err != nil {
+		return err
+	}
 	ctx, cancel := p.actionContext(ctx, 0)
 	defer cancel()
 	p.actionMu.Lock()
 	defer p.actionMu.Unlock()
-	start := time.Now()
+	start, before := time.Now(), p.film.latest()
 	err := p.pressCombo(ctx, combo)
-	p.session.recordAction(actionRecordFor("press", combo, start, err))
+	p.session.recordAction(actionRecordFor("press", combo, start, before, err))
 	return err
 }
 
 // Type types text one key at a time. Characters that are not on a US keyboard are inserted as text input.
-func (k *Keyboard) Type(ctx context.Context, text string, opts ...ActionOption) error {
+func (k *Keyboard) Type(ctx context.Context, text string, opts ...FillOption) error {
 	p := k.page
-	cfg := actionConfigFrom(opts)
+	cfg := configFrom(opts)
+	if err := p.slowDown(ctx); err != nil {
+		return err
+	}
 	ctx, cancel := p.actionContext(ctx, cfg.timeout)
 	defer cancel()
 	p.actionMu.Lock()
 	defer p.actionMu.Unlock()
-	start := time.Now()
+	start, before := time.Now(), p.film.latest()
 	if cfg.secret {
 		p.session.MarkSecret(text)
 		defer p.session.trace.masking()()
 	}
 	_, err := p.typeText(ctx, text)
-	p.session.recordAction(actionRecordFor("type", shownText(text, cfg), start, err))
+	p.session.recordAction(actionRecordFor("type", shownText(text, cfg), start, before, err))
 	return err
 }
 
@@ -195,8 +201,8 @@ func (p *Page) insertText(ctx context.Context, text string) error {
 }
 
 // actionRecordFor logs a keyboard action that has no element of its own.
-func actionRecordFor(action, detail string, start time.Time, err error) ActionRecord {
-	r := ActionRecord{Action: action, Locator: "keyboard", Detail: detail, Start: start, Duration: time.Since(start)}
+func actionRecordFor(action, detail string, start time.Time, before *ScreencastFrame, err error) ActionRecord {
+	r := ActionRecord{Action: action, Locator: "keyboard", Detail: detail, Start: start, Duration: time.Since(start), Before: before}
 	if err != nil {
 		r.Error = err.Error()
 	}

@@ -27,17 +27,27 @@ type locatorStep struct {
 	Show  bool    `json:"show,omitempty"` // for "visible" filters: keep visible (true) or hidden (false) elements
 }
 
-// RoleOption narrows ByRole.
-type RoleOption func(*locatorStep)
+// RoleOption narrows ByRole: Name, Exact.
+type RoleOption interface{ applyRole(*locatorStep) }
+
+// TextMatchOption changes how ByText, ByLabel and WithText match: Exact.
+type TextMatchOption interface{ applyText(*locatorStep) }
+
+type nameOption string
+
+func (n nameOption) applyRole(s *locatorStep) { name := string(n); s.Name = &name }
 
 // Name matches the accessible name (aria-label, label, text content): case-insensitive substring by default.
-func Name(name string) RoleOption { return func(s *locatorStep) { s.Name = &name } }
+func Name(name string) RoleOption { return nameOption(name) }
+
+// ExactOption is Exact's option; it applies to role names and to text.
+type ExactOption struct{}
+
+func (ExactOption) applyRole(s *locatorStep) { s.Exact = true }
+func (ExactOption) applyText(s *locatorStep) { s.Exact = true }
 
 // Exact makes a name or text match whole and case-sensitive (after collapsing whitespace).
-func Exact() RoleOption { return func(s *locatorStep) { s.Exact = true } }
-
-// TextOption narrows ByText, ByLabel and WithText.
-type TextOption = RoleOption
+func Exact() ExactOption { return ExactOption{} }
 
 func (p *Page) root() *Locator { return &Locator{page: p} }
 
@@ -51,12 +61,12 @@ func (p *Page) ByRole(role string, opts ...RoleOption) *Locator {
 }
 
 // ByLabel finds form controls by the text of their label, aria-labelledby or aria-label.
-func (p *Page) ByLabel(label string, opts ...TextOption) *Locator {
+func (p *Page) ByLabel(label string, opts ...TextMatchOption) *Locator {
 	return p.root().ByLabel(label, opts...)
 }
 
 // ByText finds the innermost elements whose text contains text (or equals it, with Exact).
-func (p *Page) ByText(text string, opts ...TextOption) *Locator {
+func (p *Page) ByText(text string, opts ...TextMatchOption) *Locator {
 	return p.root().ByText(text, opts...)
 }
 
@@ -78,25 +88,25 @@ func (l *Locator) ByTestID(id string) *Locator {
 func (l *Locator) ByRole(role string, opts ...RoleOption) *Locator {
 	s := locatorStep{Kind: "role", Value: role}
 	for _, o := range opts {
-		o(&s)
+		o.applyRole(&s)
 	}
 	return l.with(s)
 }
 
 // ByLabel finds descendant form controls by label.
-func (l *Locator) ByLabel(label string, opts ...TextOption) *Locator {
+func (l *Locator) ByLabel(label string, opts ...TextMatchOption) *Locator {
 	s := locatorStep{Kind: "label", Value: label}
 	for _, o := range opts {
-		o(&s)
+		o.applyText(&s)
 	}
 	return l.with(s)
 }
 
 // ByText finds descendants by text.
-func (l *Locator) ByText(text string, opts ...TextOption) *Locator {
+func (l *Locator) ByText(text string, opts ...TextMatchOption) *Locator {
 	s := locatorStep{Kind: "text", Value: text}
 	for _, o := range opts {
-		o(&s)
+		o.applyText(&s)
 	}
 	return l.with(s)
 }
@@ -120,10 +130,10 @@ func (l *Locator) First() *Locator { return l.Nth(0) }
 func (l *Locator) Last() *Locator { return l.Nth(-1) }
 
 // WithText keeps matches whose text contains text.
-func (l *Locator) WithText(text string, opts ...TextOption) *Locator {
+func (l *Locator) WithText(text string, opts ...TextMatchOption) *Locator {
 	s := locatorStep{Kind: "hasText", Value: text}
 	for _, o := range opts {
-		o(&s)
+		o.applyText(&s)
 	}
 	return l.with(s)
 }

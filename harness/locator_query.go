@@ -44,10 +44,10 @@ func (l *Locator) query(ctx context.Context, strict bool, attribute string, allT
 			continue // the page navigated between two reads: read the new document
 		}
 		if err != nil {
-			return a, fmt.Errorf("reading %s: %w", l, err)
+			return a, &ReadError{What: "reading " + l.String(), Err: err}
 		}
 		if a.Error != "" {
-			return a, fmt.Errorf("reading %s: %s", l, a.Error)
+			return a, &ReadError{What: "reading " + l.String(), Err: errors.New(a.Error)}
 		}
 		return a, nil
 	}
@@ -96,7 +96,7 @@ func (l *Locator) Value(ctx context.Context) (string, error) {
 		return "", err
 	}
 	if s.Value == nil {
-		return "", fmt.Errorf("reading %s: %s has no value", l, s.Element)
+		return "", &ReadError{What: "reading " + l.String(), Err: fmt.Errorf("%s has no value", s.Element)}
 	}
 	return *s.Value, nil
 }
@@ -144,8 +144,8 @@ const (
 
 // WaitFor waits, on the page's own animation frames, until the locator reaches state (the action timeout
 // bounds it unless a Timeout option is given).
-func (l *Locator) WaitFor(ctx context.Context, state WaitState, opts ...ActionOption) error {
-	cfg := actionConfigFrom(opts)
+func (l *Locator) WaitFor(ctx context.Context, state WaitState, opts ...WaitOption) error {
+	cfg := configFrom(opts)
 	start := time.Now()
 	ctx, cancel := l.page.actionContext(ctx, cfg.timeout)
 	defer cancel()
@@ -179,13 +179,24 @@ func (l *Locator) WaitFor(ctx context.Context, state WaitState, opts ...ActionOp
 func (l *Locator) Box(ctx context.Context) (Box, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
+	// The engine's look at an element hands out handles that the next look drops: one at a time with actions.
+	l.page.actionMu.Lock()
+	defer l.page.actionMu.Unlock()
 	var r inspection
-	err := l.page.world.call(ctx, "prepare", prepareArgs{Steps: l.steps, Strict: true, Needs: needs{Visible: true}, Fresh: true}, &r)
-	if err != nil {
-		return Box{}, fmt.Errorf("reading %s: %w", l, err)
+	for {
+		err := l.page.world.call(ctx, "prepare", prepareArgs{Steps: l.steps, Strict: true, Needs: needs{Visible: true}, Fresh: true}, &r)
+		if err != nil {
+			return Box{}, &ReadError{What: "reading " + l.String(), Err: err}
+		}
+		if len(r.Measure) == 0 {
+			break
+		}
+		if err := l.page.measureFrames(ctx, r.Measure); err != nil {
+			return Box{}, &ReadError{What: "reading " + l.String(), Err: err}
+		}
 	}
-	if r.Status != "ready" {
-		return Box{}, fmt.Errorf("reading %s: %w", l, checkError(l, r))
+	if r.Status != statusReady {
+		return Box{}, &ReadError{What: "reading " + l.String(), Err: checkError(l, r)}
 	}
 	return r.Box, nil
 }

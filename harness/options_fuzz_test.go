@@ -5,26 +5,6 @@ import (
 	"testing"
 )
 
-func FuzzOptionsFromEnv(f *testing.F) {
-	f.Add("ws://127.0.0.1:9222/devtools/browser/x", "5s", "1", "/tmp/x", "2")
-	f.Add("not a url", "forever", "maybe", "relative", "-3")
-	f.Fuzz(func(t *testing.T, browserURL, timeout, film, root, pool string) {
-		env := map[string]string{EnvBrowserURL: browserURL, "E2E_ACTION_TIMEOUT": timeout, "E2E_FILMSTRIP": film,
-			"E2E_PROFILE_ROOT": root, "E2E_POOL_SIZE": pool}
-		opts, err := OptionsFromEnv(func(k string) string { return env[k] })
-		if err != nil {
-			return
-		}
-		cfg := defaultBrowserConfig()
-		for _, o := range opts {
-			o(&cfg)
-		}
-		if cfg.actionTimeout <= 0 || cfg.poolSize < 0 || cfg.poolSize > 16 {
-			t.Fatalf("accepted %+v", cfg)
-		}
-	})
-}
-
 func FuzzParseCombo(f *testing.F) {
 	for _, s := range []string{"Enter", "Control+Z", "Control+Shift+Z", "Shift+ArrowLeft", "+", "Control++", "a", "A", "Ctrl+a",
 		"Control+", "++", "Shift+Shift", "Flurb", "", "Meta+Alt+Control+Shift+End", "F12", "ß"} {

@@ -209,6 +209,8 @@ func (p *Page) listen(events <-chan *rod.Message) {
 			msg.Load(&e)
 			if e.Name == untrustedBinding {
 				p.session.recordUntrusted(e.Payload)
+			} else {
+				p.bindingCalled(e.Name, e.Payload) // a tool's binding (page_scripts.go)
 			}
 		case "Runtime.consoleAPICalled":
 			var e proto.RuntimeConsoleAPICalled
@@ -301,9 +303,17 @@ func (p *Page) Goto(ctx context.Context, rawURL string, opts ...GotoOption) erro
 	return p.load(ctx, rawURL, cfg)
 }
 
+// Phases of a navigation, for *NavigationError.
+const (
+	phaseNavigate = "sending the navigation"
+	phaseLoad     = "waiting for the load event"
+	phaseStatus   = "checking the response"
+	phaseReload   = "reloading"
+)
+
 func (p *Page) load(ctx context.Context, rawURL string, cfg gotoConfig) error {
 	if _, err := url.Parse(rawURL); err != nil {
-		return &NavigationError{URL: rawURL, Reason: "not a URL: " + err.Error()}
+		return &NavigationError{URL: rawURL, Phase: phaseNavigate, Reason: "not a URL: " + err.Error()}
 	}
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, p.session.browser.cfg.navigationTimeout)
@@ -312,14 +322,10 @@ func (p *Page) load(ctx context.Context, rawURL string, cfg gotoConfig) error {
 	defer done()
 	res, err := proto.PageNavigate{URL: rawURL}.Call(c)
 	if err != nil {
-		err = p.explain(ctx, err, "loading "+rawURL)
-		if errors.Is(err, context.DeadlineExceeded) {
-			return &NavigationError{URL: rawURL, Reason: fmt.Sprintf("no response within %s", time.Since(start).Round(time.Millisecond))}
-		}
-		return err
+		return p.navigationFailed(ctx, rawURL, phaseNavigate, start, err)
 	}
 	if res.ErrorText != "" {
-		return &NavigationError{URL: rawURL, Reason: res.ErrorText, Hint: p.navigationHint(rawURL, res.ErrorText)}
+		return &NavigationError{URL: rawURL, Phase: phaseNavigate, Reason: res.ErrorText, Hint: p.navigationHint(rawURL, res.ErrorText)}
 	}
 	if res.LoaderID == "" {
 		return nil // a same-document navigation (#fragment): nothing to load
@@ -328,21 +334,40 @@ func (p *Page) load(ctx context.Context, rawURL string, cfg gotoConfig) error {
 		return err
 	}
 	if !cfg.allowHTTPError {
-		return p.checkStatus(ctx, rawURL)
+		return p.checkStatus(ctx, rawURL, start)
 	}
 	return nil
+}
+
+// navigationFailed turns a failed step of a navigation into the *NavigationError a person reads: which URL,
+// how far it got, and why (a crash, the navigation timeout, the caller's deadline).
+func (p *Page) navigationFailed(ctx context.Context, rawURL, phase string, start time.Time, err error) error {
+	err = p.explain(ctx, err, phase+" "+rawURL)
+	reason := err.Error()
+	switch {
+	case errors.Is(err, ErrBrowserCrashed):
+	case errors.Is(err, context.DeadlineExceeded):
+		reason = fmt.Sprintf("no answer within %s", time.Since(start).Round(time.Millisecond))
+	case errors.Is(err, context.Canceled):
+		reason = "the navigation was cancelled (the spec ended or was interrupted)"
+	}
+	return &NavigationError{URL: rawURL, Phase: phase, Reason: reason, Err: err}
 }
 
 func (p *Page) waitLoaded(ctx context.Context, loader proto.NetworkLoaderID, event, rawURL string, start time.Time) error {
 	err := p.waitFor(ctx, func() bool { return p.lifecycle[loader][event] })
 	if errors.Is(err, context.DeadlineExceeded) {
-		return &NavigationError{URL: rawURL, Reason: fmt.Sprintf("the page did not reach its %s event within %s", event, time.Since(start).Round(time.Millisecond)),
-			Hint: "a request that never finishes keeps the load event from firing; raise E2E_NAVIGATION_TIMEOUT or wait with WaitForDOMContentLoaded"}
+		return &NavigationError{URL: rawURL, Phase: phaseLoad, Err: err,
+			Reason: fmt.Sprintf("the page did not reach its %s event within %s", event, time.Since(start).Round(time.Millisecond)),
+			Hint:   "a request that never finishes keeps the load event from firing; allow more time (WithNavigationTimeout, E2E_NAVIGATION_TIMEOUT in the suites) or wait with WaitForDOMContentLoaded"}
 	}
-	return err
+	if err != nil {
+		return p.navigationFailed(ctx, rawURL, phaseLoad, start, err)
+	}
+	return nil
 }
 
-func (p *Page) checkStatus(ctx context.Context, rawURL string) error {
+func (p *Page) checkStatus(ctx context.Context, rawURL string, start time.Time) error {
 	var nav struct {
 		Status int    `json:"status"`
 		URL    string `json:"url"`
@@ -351,10 +376,10 @@ func (p *Page) checkStatus(ctx context.Context, rawURL string) error {
 		if errors.Is(err, errContextGone) {
 			return nil
 		}
-		return err
+		return p.navigationFailed(ctx, rawURL, phaseStatus, start, err)
 	}
 	if nav.Status >= 400 {
-		return &NavigationError{URL: rawURL, Reason: fmt.Sprintf("the server answered HTTP %d", nav.Status)}
+		return &NavigationError{URL: rawURL, Phase: phaseStatus, Reason: fmt.Sprintf("the server answered HTTP %d", nav.Status)}
 	}
 	return nil
 }
@@ -384,7 +409,7 @@ func (p *Page) Reload(ctx context.Context, opts ...GotoOption) error {
 	c, done := p.client(ctx)
 	defer done()
 	if err := (proto.PageReload{}).Call(c); err != nil {
-		return p.explain(ctx, err, "reloading")
+		return p.navigationFailed(ctx, "(reload)", phaseReload, start, err)
 	}
 	var loader proto.NetworkLoaderID
 	err := p.waitFor(ctx, func() bool {
@@ -397,7 +422,7 @@ func (p *Page) Reload(ctx context.Context, opts ...GotoOption) error {
 		return false
 	})
 	if err != nil {
-		return &NavigationError{URL: "(reload)", Reason: err.Error()}
+		return p.navigationFailed(ctx, "(reload)", phaseReload, start, err)
 	}
 	return p.waitLoaded(ctx, loader, cfg.waitFor, "(reload)", start)
 }
@@ -426,7 +451,7 @@ func (p *Page) URL(ctx context.Context) (string, error) {
 		URL string `json:"url"`
 	}
 	if err := p.world.call(ctx, "navigationStatus", nil, &out); err != nil {
-		return "", err
+		return "", &ReadError{What: "reading the page's URL", Err: err}
 	}
 	return out.URL, nil
 }
@@ -437,7 +462,7 @@ func (p *Page) Title(ctx context.Context) (string, error) {
 		Title string `json:"title"`
 	}
 	if err := p.world.call(ctx, "navigationStatus", nil, &out); err != nil {
-		return "", err
+		return "", &ReadError{What: "reading the page's title", Err: err}
 	}
 	return out.Title, nil
 }
@@ -450,9 +475,24 @@ func (p *Page) Screenshot(ctx context.Context) ([]byte, error) {
 	defer done()
 	res, err := proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng}.Call(c)
 	if err != nil {
-		return nil, p.explain(ctx, err, "taking a screenshot")
+		return nil, &ReadError{What: "taking a screenshot", Err: p.explain(ctx, err, "taking a screenshot")}
 	}
 	return res.Data, nil
+}
+
+// InspectURL is where a person can open Chromium's DevTools on this page while it is kept open (a spec paused
+// on its failure): the inspector served by the browser's own DevTools endpoint. Empty when the endpoint is not
+// an HTTP one the harness knows (a launcher service's proxy).
+func (p *Page) InspectURL() string {
+	u, err := url.Parse(p.session.browser.wsURL)
+	if err != nil || u.Host == "" || p.session.browser.cfg.launcherURL != "" {
+		return ""
+	}
+	scheme := "http"
+	if u.Scheme == "wss" {
+		scheme = "https"
+	}
+	return fmt.Sprintf("%s://%s/devtools/inspector.html?%s=%s/devtools/page/%s", scheme, u.Host, u.Scheme, u.Host, p.rod.TargetID)
 }
 
 // Session is the session the page belongs to.
@@ -468,10 +508,10 @@ func (p *Page) Evaluate(ctx context.Context, expression string) (json.RawMessage
 	defer done()
 	res, err := proto.RuntimeEvaluate{Expression: expression, AwaitPromise: true, ReturnByValue: true}.Call(c)
 	if err != nil {
-		return nil, p.explain(ctx, err, "evaluating a script")
+		return nil, &EvaluationError{Expression: shortScript(expression), Err: p.explain(ctx, err, "evaluating a script")}
 	}
 	if res.ExceptionDetails != nil {
-		return nil, fmt.Errorf("evaluating a script: %s", exceptionText(res.ExceptionDetails))
+		return nil, &EvaluationError{Expression: shortScript(expression), Exception: exceptionText(res.ExceptionDetails)}
 	}
 	return json.RawMessage(res.Result.Value.JSON("", "")), nil
 }

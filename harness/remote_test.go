@@ -76,7 +76,7 @@ func clickThrough(t *testing.T, b *harness.Browser) {
 // A browser someone else runs (chromium --remote-debugging-port, as on another host, or behind browserless or
 // Selenium Grid's CDP endpoint): Connect drives it through its ws:// or http:// address, and Close leaves it running.
 func TestConnectToABrowserStartedElsewhere(t *testing.T) {
-	bin, err := harness.FindChrome("")
+	bin, err := harness.FindChrome(os.Getenv("CHROME_BIN"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestConnectToABrowserStartedElsewhere(t *testing.T) {
 // rod's launcher service (rod-manager) launches a browser per connection on its host, with the flags the
 // harness sends (hermetic network included), and kills it when the connection closes.
 func TestLaunchThroughRodManager(t *testing.T) {
-	bin, err := harness.FindChrome("")
+	bin, err := harness.FindChrome(os.Getenv("CHROME_BIN"))
 	if err != nil {
 		t.Fatal(err)
 	}

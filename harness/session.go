@@ -186,6 +186,7 @@ func (s *Session) MarkSecret(value string) {
 func (s *Session) forgetTrace() {
 	if s.page != nil {
 		s.browser.conn.tracers.Delete(string(s.page.rod.SessionID))
+		s.browser.conn.heard.Delete(string(s.page.rod.SessionID))
 	}
 }
 

@@ -21,11 +21,30 @@ type ActionRecord struct {
 	Attempts int           `json:"attempts,omitempty"`
 	Waits    []CheckWait   `json:"waits,omitempty"`
 	Error    string        `json:"error,omitempty"`
+
+	// For pointer actions: where the mouse pressed (top-level viewport CSS pixels), the target's box then, and
+	// where each event of the input really went (the landing proof).
+	Point     *Point    `json:"point,omitempty"`
+	TargetBox *Box      `json:"targetBox,omitempty"`
+	Landings  []Landing `json:"landings,omitempty"`
+
+	// The page as it looked just before the action and just after it: screencast frames, when the filmstrip
+	// is on. After is the first frame drawn once the action ended (the latest one, if the page did not repaint).
+	Before *ScreencastFrame `json:"-"`
+	After  *ScreencastFrame `json:"-"`
+}
+
+// Landing is where one event of an action's input went.
+type Landing struct {
+	Event    string `json:"event"`         // pointerdown, pointerup, click, keydown, beforeinput, hover, …
+	Element  string `json:"element"`       // the element that received it
+	InTarget bool   `json:"inTarget"`      // whether that is the target or inside it
+	Box      *Box   `json:"box,omitempty"` // the receiving element's box when it arrived
 }
 
 // CheckWait says how long an action waited on one check before it passed (or until the action gave up).
 type CheckWait struct {
-	Check  string        `json:"check"`
+	Check  Check         `json:"check"`
 	Waited time.Duration `json:"waited"`
 	Last   string        `json:"last,omitempty"` // the check's last failing state
 }
@@ -60,12 +79,23 @@ const maxLogEntries = 500
 
 func (s *Session) recordAction(r ActionRecord) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	r.Detail = maskSecrets(r.Detail, s.secrets)
 	r.Error = maskSecrets(r.Error, s.secrets)
-	if len(s.actions) < maxLogEntries {
-		s.actions = append(s.actions, r)
+	if len(s.actions) >= maxLogEntries {
+		s.mu.Unlock()
+		return
 	}
+	s.actions = append(s.actions, r)
+	i := len(s.actions) - 1
+	s.mu.Unlock()
+	// The page as the action left it: the first frame drawn once it ended.
+	s.page.film.firstAfter(r.Start.Add(r.Duration), func(f *ScreencastFrame) {
+		s.mu.Lock()
+		if i < len(s.actions) {
+			s.actions[i].After = f
+		}
+		s.mu.Unlock()
+	})
 }
 
 func (s *Session) recordUntrusted(payload string) {

@@ -58,7 +58,7 @@ func TestUntrustedEventsInsideAnIframeAreRecordedToo(t *testing.T) {
 	if _, err := p.Evaluate(ctx, `document.querySelector('iframe').contentDocument.querySelector('[data-testid=inner]').click()`); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for len(p.Session().UntrustedEvents()) == 0 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -97,7 +97,7 @@ func TestSecretTextIsMaskedInTheActionLog(t *testing.T) {
 }
 
 func TestGotoAHostOutsideTheAllowListFailsWithAHint(t *testing.T) {
-	s, err := browser.NewSession(context.Background())
+	s, err := testBrowser().NewSession(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestGotoAPageAnsweringHTTP500Fails(t *testing.T) {
 		http.Error(w, "broken deploy", http.StatusInternalServerError)
 	}))
 	defer srv.Close()
-	s, err := browser.NewSession(context.Background())
+	s, err := testBrowser().NewSession(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,21 +141,17 @@ func TestGotoAPageThatNeverFinishesLoadingTimesOut(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	s, err := browser.NewSession(context.Background())
+	s, err := testBrowser().NewSession(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	start := time.Now()
 	err = s.Page().Goto(ctx, srv.URL)
 	var ne *harness.NavigationError
-	if !errors.As(err, &ne) || !strings.Contains(ne.Reason, "did not reach its load event") {
+	if !errors.As(err, &ne) || !strings.Contains(ne.Reason, "did not reach its load event") || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("want a load timeout, got %v", err)
-	}
-	if took := time.Since(start); took > 3*time.Second {
-		t.Errorf("the timeout took %s", took)
 	}
 	if err := s.Page().Goto(context.Background(), srv.URL, harness.WaitForDOMContentLoaded()); err != nil {
 		t.Errorf("DOMContentLoaded: %v", err)

@@ -2,7 +2,9 @@ package harness
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/go-rod/rod/lib/proto"
 )
@@ -15,8 +17,8 @@ type focusState struct {
 // Fill replaces the text of an input, a textarea or a contenteditable element: it focuses the element with a
 // click when it does not have the focus, selects its content and enters text as trusted text input (an empty
 // text deletes the content with the Delete key). It proves the input events reached the element.
-func (l *Locator) Fill(ctx context.Context, text string, opts ...ActionOption) error {
-	cfg := actionConfigFrom(opts)
+func (l *Locator) Fill(ctx context.Context, text string, opts ...FillOption) error {
+	cfg := configFrom(opts)
 	return l.act(ctx, "fill", textNeeds, cfg, shownText(text, cfg), func(ctx context.Context, t target) error {
 		p := l.page
 		if cfg.secret || t.password {
@@ -32,7 +34,7 @@ func (l *Locator) Fill(ctx context.Context, text string, opts ...ActionOption) e
 		if err := p.world.call(ctx, "selectContents", map[string]any{"handle": t.handle}, &sel); err != nil {
 			return err
 		}
-		if _, err := p.armKeys(ctx, t, "text"); err != nil {
+		if _, err := p.armKeys(ctx, t, kindText); err != nil {
 			return err
 		}
 		if text == "" {
@@ -42,20 +44,65 @@ func (l *Locator) Fill(ctx context.Context, text string, opts ...ActionOption) e
 			if err := p.keyDownUp(ctx, usKeys["Delete"], 0); err != nil {
 				return err
 			}
-			return p.verifyInput(ctx, t, "keys")
+			if err := p.verifyInput(ctx, t, kindKeys); err != nil {
+				return err
+			}
+			return p.checkFilled(ctx, t, text, cfg.secret || t.password)
 		}
 		if err := p.insertText(ctx, text); err != nil {
 			return err
 		}
-		return p.verifyInput(ctx, t, "text")
+		if err := p.verifyInput(ctx, t, kindText); err != nil {
+			return err
+		}
+		return p.checkFilled(ctx, t, text, cfg.secret || t.password)
 	})
+}
+
+// ValueMismatchError: Fill entered the text and the element received it, but the element does not hold it
+// afterwards: a maxlength cut it, an input mask rewrote it, a number field refused it, a filter dropped
+// characters. A person would see the difference; a spec that went on would test something else.
+type ValueMismatchError struct {
+	Element string
+	Want    string // what Fill entered
+	Got     string // what the element holds a frame later (its value, or its text for contenteditable)
+	Secret  bool   // the values are a secret: the message does not show them
+}
+
+func (e *ValueMismatchError) Error() string {
+	if e.Secret {
+		return fmt.Sprintf("%s does not hold the text that was filled in (a secret of %d characters; it holds %d)", e.Element, len([]rune(e.Want)), len([]rune(e.Got)))
+	}
+	return fmt.Sprintf("%s does not hold the text that was filled in: want %q, it holds %q (a maxlength, an input mask or a filter changed it)", e.Element, e.Want, e.Got)
+}
+
+// checkFilled reads the element back a frame after Fill, when the page's input handlers (masks, filters) have
+// run, and fails with *ValueMismatchError when it does not hold the text.
+func (p *Page) checkFilled(ctx context.Context, t target, want string, secret bool) error {
+	var got struct {
+		Value    string `json:"value"`
+		Editable bool   `json:"contentEditable"`
+	}
+	if err := p.world.call(ctx, "filledValue", map[string]any{"handle": t.handle}, &got); err != nil {
+		if errors.Is(err, errContextGone) {
+			return nil // the input made the page navigate (a search box that submits as you type)
+		}
+		return err
+	}
+	if got.Editable {
+		want = strings.Join(strings.Fields(want), " ")
+	}
+	if got.Value == want {
+		return nil
+	}
+	return &ValueMismatchError{Element: t.element, Want: want, Got: got.Value, Secret: secret}
 }
 
 // Type types text into the element key by key, and proves each keystroke reached it. When the element does not
 // have the focus, Type clicks it and moves the caret to the end of its text first; with KeepCaret it instead
 // fails with *NotFocusedError, for specs where the focus must already be there (typing on after an insertion).
-func (l *Locator) Type(ctx context.Context, text string, opts ...ActionOption) error {
-	cfg := actionConfigFrom(opts)
+func (l *Locator) Type(ctx context.Context, text string, opts ...TypeOption) error {
+	cfg := configFrom(opts)
 	need := textNeeds
 	if cfg.keepCaret {
 		need = needs{Visible: true, Enabled: true, Editable: true}
@@ -79,17 +126,17 @@ func (l *Locator) Type(ctx context.Context, text string, opts ...ActionOption) e
 			return err
 		}
 		if sentKeys {
-			return p.verifyInput(ctx, t, "keys")
+			return p.verifyInput(ctx, t, kindKeys)
 		}
-		return p.verifyInput(ctx, t, "text")
+		return p.verifyInput(ctx, t, kindText)
 	})
 }
 
 // Press presses a key or combination ("Enter", "Control+Z") while the element has the keyboard focus, and
 // proves the keydown reached it. It does not click to focus: pressing keys on a button or menu item that lacks
 // the focus sends them elsewhere, and that is a *NotFocusedError.
-func (l *Locator) Press(ctx context.Context, combo string, opts ...ActionOption) error {
-	cfg := actionConfigFrom(opts)
+func (l *Locator) Press(ctx context.Context, combo string, opts ...PressOption) error {
+	cfg := configFrom(opts)
 	if _, _, err := parseCombo(combo); err != nil {
 		return &ActionError{Action: "press", Locator: l.String(), Err: err}
 	}
@@ -101,23 +148,23 @@ func (l *Locator) Press(ctx context.Context, combo string, opts ...ActionOption)
 		if err := p.pressCombo(ctx, combo); err != nil {
 			return err
 		}
-		return p.verifyInput(ctx, t, "keys")
+		return p.verifyInput(ctx, t, kindKeys)
 	})
 }
 
 // Check makes a checkbox, radio button or ARIA checkbox checked by clicking it (nothing when it already is),
 // and fails if the click did not check it.
-func (l *Locator) Check(ctx context.Context, opts ...ActionOption) error {
+func (l *Locator) Check(ctx context.Context, opts ...CheckOption) error {
 	return l.setChecked(ctx, "check", true, opts)
 }
 
 // Uncheck makes a checkbox unchecked by clicking it (nothing when it already is).
-func (l *Locator) Uncheck(ctx context.Context, opts ...ActionOption) error {
+func (l *Locator) Uncheck(ctx context.Context, opts ...CheckOption) error {
 	return l.setChecked(ctx, "uncheck", false, opts)
 }
 
-func (l *Locator) setChecked(ctx context.Context, action string, want bool, opts []ActionOption) error {
-	cfg := actionConfigFrom(opts)
+func (l *Locator) setChecked(ctx context.Context, action string, want bool, opts []CheckOption) error {
+	cfg := configFrom(opts)
 	return l.act(ctx, action, pointerNeeds, cfg, "", func(ctx context.Context, t target) error {
 		p := l.page
 		state, err := p.checkedState(ctx, t)
@@ -127,7 +174,7 @@ func (l *Locator) setChecked(ctx context.Context, action string, want bool, opts
 		if state.Checked == want {
 			return nil
 		}
-		if err := p.clickTarget(ctx, t, proto.InputMouseButtonLeft, 1, "click", 0); err != nil {
+		if err := p.clickTarget(ctx, t, proto.InputMouseButtonLeft, 1, kindClick, 0); err != nil {
 			return err
 		}
 		after, err := p.checkedState(ctx, t)
@@ -168,14 +215,14 @@ func checkedWord(c bool) string {
 // toEnd then moves the caret to the end of the text with the keyboard (End, or Control+End where text can span
 // lines), so typed text is appended wherever the click put the caret.
 func (p *Page) focusByClick(ctx context.Context, t target, toEnd bool) error {
-	focus, err := p.armKeys(ctx, t, "keys")
+	focus, err := p.armKeys(ctx, t, kindKeys)
 	if err != nil {
 		return err
 	}
 	if focus.Focused {
 		return p.disarm(ctx, t)
 	}
-	if err := p.clickTarget(ctx, t, proto.InputMouseButtonLeft, 1, "click", 0); err != nil {
+	if err := p.clickTarget(ctx, t, proto.InputMouseButtonLeft, 1, kindClick, 0); err != nil {
 		return err
 	}
 	if toEnd {
@@ -186,7 +233,7 @@ func (p *Page) focusByClick(ctx context.Context, t target, toEnd bool) error {
 
 // requireFocus arms the recorder for keys to the target, which must have the keyboard focus (or contain it).
 func (p *Page) requireFocus(ctx context.Context, t target) error {
-	focus, err := p.armKeys(ctx, t, "keys")
+	focus, err := p.armKeys(ctx, t, kindKeys)
 	if err != nil {
 		return err
 	}
@@ -197,12 +244,12 @@ func (p *Page) requireFocus(ctx context.Context, t target) error {
 	return nil
 }
 
-func (p *Page) armKeys(ctx context.Context, t target, kind string) (focusState, error) {
+func (p *Page) armKeys(ctx context.Context, t target, kind inputKind) (focusState, error) {
 	var f focusState
 	err := p.world.call(ctx, "armKeys", map[string]any{"handle": t.handle, "kind": kind}, &f)
 	return f, err
 }
 
 func (p *Page) disarm(ctx context.Context, t target) error {
-	return p.world.call(ctx, "verify", map[string]any{"kind": "none", "handle": t.handle}, nil)
+	return p.world.call(ctx, "verify", map[string]any{"kind": kindNone, "handle": t.handle}, nil)
 }

@@ -99,7 +99,7 @@ func TestCheckAndUncheck(t *testing.T) {
 	p := open(t, "form.html")
 	ctx := context.Background()
 	agree := p.ByLabel("I agree")
-	for i, step := range []func(context.Context, ...harness.ActionOption) error{agree.Check, agree.Check, agree.Uncheck} {
+	for i, step := range []func(context.Context, ...harness.CheckOption) error{agree.Check, agree.Check, agree.Uncheck} {
 		if err := step(ctx); err != nil {
 			t.Fatalf("step %d: %v", i, err)
 		}

@@ -32,7 +32,7 @@ func TestUntrustedClickInAFrameRewrittenWithDocumentOpenIsReported(t *testing.T)
 	if _, err := p.Evaluate(ctx, `document.querySelector('iframe').contentDocument.querySelector('button').click()`); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for len(p.Session().UntrustedEvents()) == 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("a script's click inside the rewritten frame was not reported as untrusted")

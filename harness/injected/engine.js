@@ -7,6 +7,21 @@
   'use strict';
   if (globalThis.__e2eH) return;
 
+  // The words the engine and the Go side exchange (harness/engine_protocol.go holds the same sets; its test
+  // checks that this file uses exactly these, and only through these tables).
+  const CHECK = Object.freeze({
+    resolve: 'resolve', attached: 'attached', unique: 'unique', visible: 'visible', enabled: 'enabled',
+    editable: 'editable', inViewport: 'in viewport', stable: 'stable', receivesEvents: 'receives events',
+  });
+  const STATUS = Object.freeze({
+    ready: 'ready', wait: 'wait', error: 'error', received: 'received', notReceived: 'not received',
+    heldBack: 'held back', dropped: 'dropped', elsewhere: 'elsewhere', rejected: 'rejected',
+  });
+  const KIND = Object.freeze({
+    click: 'click', dblclick: 'dblclick', contextmenu: 'contextmenu', press: 'press', drag: 'drag',
+    hover: 'hover', keys: 'keys', text: 'text', none: 'none',
+  });
+
   const MAX_CANDIDATES = 10;
   let testIdAttribute = 'data-testid';
 
@@ -414,32 +429,185 @@
 
   // ---------------------------------------------------------------- geometry
 
+  // Every position the engine hands out or takes is in the top-level viewport's CSS pixels, which is where
+  // trusted input goes. An element in a frame has its own viewport: the frames on the way map between the two.
+  // Plain frames only shift the origin (their content box's offset). A frame that is transformed, or sits in
+  // a transformed ancestor (a scaled device preview, a rotated card), maps through the real, transformed
+  // geometry: the Go side measures each such frame's content quad with DOM.getBoxModel, which Chromium gives
+  // in top-level coordinates, and hands it over (setFrameQuads). Every mapping below goes through that quad.
+
   const fmt = (n) => (Math.round(n * 10) / 10).toString();
 
-  // Offset of a document's viewport in top-level viewport coordinates: the content boxes of its frames.
-  function frameOffset(doc) {
-    let x = 0;
-    let y = 0;
-    for (let d = doc, frame = frameElementOf(d); frame; d = frame.ownerDocument, frame = frameElementOf(d)) {
-      const r = frame.getBoundingClientRect();
-      const s = styleOf(frame);
-      x += r.left + frame.clientLeft + parseFloat(s.paddingLeft);
-      y += r.top + frame.clientTop + parseFloat(s.paddingTop);
-    }
-    return { x, y };
+  // The frames from the top document down to doc: the <iframe> element of each document on the way.
+  function frameChain(doc) {
+    const chain = [];
+    for (let d = doc, frame = frameElementOf(d); frame; d = frame.ownerDocument, frame = frameElementOf(d)) chain.unshift(frame);
+    return chain;
   }
 
+  const transformProperties = ['transform', 'scale', 'rotate', 'translate'];
+
+  // The transforms that move a frame's content: its own and its ancestors', up to its document's root.
+  function transformsAbove(frame) {
+    const found = [];
+    for (let n = frame; n; n = composedParentElement(n)) {
+      const s = styleOf(n);
+      for (const p of transformProperties) if (s[p] && s[p] !== 'none') found.push(`${describe(n)} ${p}: ${s[p]}`);
+      if (s.zoom && s.zoom !== '1' && s.zoom !== 'normal') found.push(`${describe(n)} zoom: ${s.zoom}`);
+    }
+    return found;
+  }
+
+  // What the measured quads of a chain depend on: each frame's box in its parent and the transforms above it.
+  function chainKey(chain) {
+    return chain.map((f) => {
+      const r = f.getBoundingClientRect();
+      return `${r.left},${r.top},${r.width},${r.height}|${transformsAbove(f).join(';')}`;
+    }).join('/');
+  }
+
+  // frame element → { quad: [x1,y1,…,x4,y4] of its content box in top-level coordinates, key }
+  const frameQuads = new WeakMap();
+
+  // The geometry of doc's frame chain: { chain, transformed, measure }. measure lists the frames whose quads
+  // must be measured (again) before points in doc can be mapped; it is empty when the chain is plain.
+  function chainGeometry(doc) {
+    const chain = frameChain(doc);
+    const transformed = chain.some((f) => transformsAbove(f).length > 0);
+    if (!transformed) return { chain, transformed, measure: [] };
+    // Each frame's quad depends on the frames above it and on itself.
+    const measure = chain.filter((f, i) => { const q = frameQuads.get(f); return !q || q.key !== chainKey(chain.slice(0, i + 1)); });
+    return { chain, transformed, measure };
+  }
+
+  function setFrameQuads(args) {
+    for (const { handle, quad } of args.quads) {
+      const frame = element(handle);
+      frameQuads.set(frame, { quad, key: chainKey(frameChain(frame.ownerDocument).concat([frame])) });
+    }
+    return true;
+  }
+
+  // A frame's content-box size before any transform: the untransformed side lengths its quad maps.
+  function contentSize(frame) {
+    const s = styleOf(frame);
+    return {
+      w: frame.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight),
+      h: frame.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom),
+    };
+  }
+
+  // The affine map from frame's viewport to the top-level viewport, from its measured content quad, and back.
+  function frameMap(frame) {
+    const m = frameQuads.get(frame);
+    if (!m) return null;
+    const q = m.quad;
+    const { w, h } = contentSize(frame);
+    const ux = { x: (q[2] - q[0]) / w, y: (q[3] - q[1]) / w };
+    const uy = { x: (q[6] - q[0]) / h, y: (q[7] - q[1]) / h };
+    const det = ux.x * uy.y - ux.y * uy.x;
+    return {
+      toTop: (p) => ({ x: q[0] + p.x * ux.x + p.y * uy.x, y: q[1] + p.x * ux.y + p.y * uy.y }),
+      fromTop: (p) => {
+        const dx = p.x - q[0];
+        const dy = p.y - q[1];
+        return { x: (dx * uy.y - dy * uy.x) / det, y: (dy * ux.x - dx * ux.y) / det };
+      },
+      // How the frame's content is drawn, for error messages: "scaled 0.5×, rotated 30°".
+      describe: () => {
+        const scale = Math.hypot(ux.x, ux.y);
+        const angle = Math.atan2(ux.y, ux.x) * 180 / Math.PI;
+        const parts = [];
+        if (Math.abs(scale - 1) > 0.001) parts.push(`scaled ${fmt(scale)}×`);
+        if (Math.abs(angle) > 0.05) parts.push(`rotated ${fmt(angle)}°`);
+        return parts.join(', ') || 'transformed';
+      },
+    };
+  }
+
+  // Offset of a plain (untransformed) frame's viewport in its parent's viewport: its content box.
+  function contentOffset(frame) {
+    const r = frame.getBoundingClientRect();
+    const s = styleOf(frame);
+    return { x: r.left + frame.clientLeft + parseFloat(s.paddingLeft), y: r.top + frame.clientTop + parseFloat(s.paddingTop) };
+  }
+
+  // The map between doc's viewport and the top-level viewport, worked out once per look at the page (the
+  // cache is dropped at the start of every engine call, since the page may have changed in between).
+  let mappers = new Map();
+  const freshGeometry = () => { mappers = new Map(); };
+
+  function mapper(doc) {
+    let m = mappers.get(doc);
+    if (m) return m;
+    const chain = frameChain(doc);
+    const map = chain.length && chainGeometry(doc).transformed ? frameMap(chain[chain.length - 1]) : null;
+    if (map) {
+      m = { toTop: map.toTop, fromTop: map.fromTop };
+    } else {
+      let x = 0;
+      let y = 0;
+      for (const f of chain) { const o = contentOffset(f); x += o.x; y += o.y; }
+      m = { toTop: (p) => ({ x: p.x + x, y: p.y + y }), fromTop: (p) => ({ x: p.x - x, y: p.y - y }) };
+    }
+    mappers.set(doc, m);
+    return m;
+  }
+
+  // A point in doc's viewport, in top-level coordinates, and back.
+  const toTop = (doc, p) => mapper(doc).toTop(p);
+  const fromTop = (doc, p) => mapper(doc).fromTop(p);
+
+  // The four corners of a rectangle of doc's viewport, in top-level coordinates.
+  function quadOf(doc, r) {
+    return [toTop(doc, { x: r.left, y: r.top }), toTop(doc, { x: r.right, y: r.top }),
+      toTop(doc, { x: r.right, y: r.bottom }), toTop(doc, { x: r.left, y: r.bottom })];
+  }
+
+  function boundsOf(points) {
+    const xs = points.map((p) => p.x);
+    const ys = points.map((p) => p.y);
+    const x = Math.min(...xs);
+    const y = Math.min(...ys);
+    return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
+  }
+
+  // The element's border box in top-level coordinates: the bounds of its (possibly transformed) quad.
   function boxOf(el) {
-    const r = el.getBoundingClientRect();
-    const off = frameOffset(el.ownerDocument);
-    return { x: r.left + off.x, y: r.top + off.y, width: r.width, height: r.height };
+    return boundsOf(quadOf(el.ownerDocument, el.getBoundingClientRect()));
   }
 
   const sameBox = (a, b) => !!a && !!b && a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
 
-  function pointIn(box, position) {
-    if (position) return { x: box.x + position.x, y: box.y + position.y };
-    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  // Where to aim, best first, in top-level coordinates. With AtPosition, that point of the border box. Otherwise
+  // points of the element's own shape: the centre of each of its boxes (an inline element has one per line)
+  // and, with grid, the centres of a 6×6 grid inside each box from the middle out. The centre of the bounding
+  // box is often not the element: the hole of a ring, the gap of an L, a neighbour that text flows around; the
+  // hit test takes the first point that really reaches the element.
+  function aimPoints(el, position, grid) {
+    const doc = el.ownerDocument;
+    if (position) {
+      if (grid) return [];
+      const r = el.getBoundingClientRect();
+      return [toTop(doc, { x: r.left + position.x, y: r.top + position.y })];
+    }
+    const rects = Array.from(el.getClientRects()).filter((r) => r.width > 0 && r.height > 0);
+    if (rects.length === 0) rects.push(el.getBoundingClientRect());
+    const centre = (r) => ({ x: r.left + r.width / 2, y: r.top + r.height / 2 });
+    if (!grid) return rects.map((r) => toTop(doc, centre(r)));
+    const cells = [];
+    const n = 6;
+    for (const r of rects) {
+      const c = centre(r);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          const p = { x: r.left + (i + 0.5) * r.width / n, y: r.top + (j + 0.5) * r.height / n };
+          cells.push({ p, d: Math.hypot(p.x - c.x, p.y - c.y) });
+        }
+      }
+    }
+    cells.sort((a, b) => a.d - b.d);
+    return cells.map((c) => toTop(doc, c.p));
   }
 
   // Whether a top-level point is inside the viewport of el's document and of every frame above it.
@@ -448,12 +616,11 @@
     if (point.x < 0 || point.y < 0 || point.x >= top.innerWidth || point.y >= top.innerHeight) {
       return `its click point (${fmt(point.x)}, ${fmt(point.y)}) is outside the ${top.innerWidth}×${top.innerHeight} viewport`;
     }
-    for (let d = el.ownerDocument, frame = frameElementOf(d); frame; d = frame.ownerDocument, frame = frameElementOf(d)) {
-      const off = frameOffset(d);
-      const lx = point.x - off.x;
-      const ly = point.y - off.y;
-      const view = d.defaultView;
-      if (lx < 0 || ly < 0 || lx >= view.innerWidth || ly >= view.innerHeight) {
+    for (const frame of frameChain(el.ownerDocument)) {
+      const inner = frame.contentDocument;
+      const local = fromTop(inner, point);
+      const view = inner.defaultView;
+      if (local.x < 0 || local.y < 0 || local.x >= view.innerWidth || local.y >= view.innerHeight) {
         return `its click point is outside the visible area of ${describe(frame)}`;
       }
     }
@@ -462,21 +629,19 @@
 
   // The ancestor whose overflow clipping hides the point, if any.
   function clippingAncestor(el, point) {
-    const off = frameOffset(el.ownerDocument);
-    const lx = point.x - off.x;
-    const ly = point.y - off.y;
+    const local = fromTop(el.ownerDocument, point);
     for (let n = composedParentElement(el); n && n !== el.ownerDocument.documentElement; n = composedParentElement(n)) {
       const s = styleOf(n);
       if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
       const r = n.getBoundingClientRect();
-      if (lx < r.left || lx >= r.right || ly < r.top || ly >= r.bottom) return n;
+      if (local.x < r.left || local.x >= r.right || local.y < r.top || local.y >= r.bottom) return n;
     }
     return null;
   }
 
   const scrollAlignments = [null, 'center', 'end', 'start'];
 
-  function scrollIntoView(el, attempt, box, point) {
+  function scrollIntoView(el, attempt, point) {
     const alignment = scrollAlignments[attempt % scrollAlignments.length];
     if (alignment === null) {
       if (!outsideViewportReason(el, point)) return false;
@@ -485,6 +650,13 @@
       el.scrollIntoView({ block: alignment, inline: alignment, behavior: 'instant' });
     }
     return true;
+  }
+
+  // How the frames on the way to el are drawn, for error messages: "" when none is transformed.
+  function frameChainText(el) {
+    const g = chainGeometry(el.ownerDocument);
+    if (!g.transformed) return '';
+    return g.chain.map((f) => { const m = frameMap(f); return `${describe(f)} (${m ? m.describe() : 'not measured'})`; }).join(' > ');
   }
 
   // ---------------------------------------------------------------- hit testing through frames and shadow roots
@@ -499,24 +671,19 @@
     return el;
   }
 
+  // The element a pointer event at this top-level point reaches, entering same-origin frames.
   function elementAtPoint(point) {
     let doc = document;
-    let x = point.x;
-    let y = point.y;
     for (;;) {
-      const el = deepElementFromPoint(doc, x, y);
+      const local = fromTop(doc, point);
+      const el = deepElementFromPoint(doc, local.x, local.y);
       if (!el || !['iframe', 'frame'].includes(el.localName)) return el;
       let inner = null;
       try { inner = el.contentDocument; } catch (e) { inner = null; }
       if (!inner) return el;
-      const r = el.getBoundingClientRect();
-      const s = styleOf(el);
-      const ix = x - (r.left + el.clientLeft + parseFloat(s.paddingLeft));
-      const iy = y - (r.top + el.clientTop + parseFloat(s.paddingTop));
-      if (ix < 0 || iy < 0 || ix >= el.clientWidth || iy >= el.clientHeight) return el;
+      const ip = fromTop(inner, point);
+      if (ip.x < 0 || ip.y < 0 || ip.x >= inner.defaultView.innerWidth || ip.y >= inner.defaultView.innerHeight) return el;
       doc = inner;
-      x = ix;
-      y = iy;
     }
   }
 
@@ -525,7 +692,7 @@
     const noneOrigin = pointerEventsNoneOrigin(el);
     if (noneOrigin) {
       return {
-        check: 'receives events',
+        check: CHECK.receivesEvents,
         reason: noneOrigin === el ? 'it has pointer-events: none' : `it inherits pointer-events: none from ${describe(noneOrigin)}`,
       };
     }
@@ -533,10 +700,32 @@
     if (hit && containsComposed(el, hit)) return null;
     const clip = clippingAncestor(el, point);
     if (clip) {
-      return { check: 'receives events', reason: `it is clipped by ${describe(clip)} (overflow: ${styleOf(clip).overflow})`, interceptor: describe(hit) };
+      return { check: CHECK.receivesEvents, reason: `it is clipped by ${describe(clip)} (overflow: ${styleOf(clip).overflow})`, interceptor: describe(hit), hit };
     }
-    if (!hit) return { check: 'receives events', reason: 'nothing is under its click point' };
-    return { check: 'receives events', reason: `${describe(hit)} intercepts pointer events`, interceptor: describe(hit) };
+    if (!hit) return { check: CHECK.receivesEvents, reason: 'nothing is under its click point' };
+    return { check: CHECK.receivesEvents, reason: `${describe(hit)} intercepts pointer events`, interceptor: describe(hit), hit };
+  }
+
+  // The first aim point that reaches el, or why none does: what covers it, and what the points tried reached.
+  // points are already inside the viewport.
+  function reachablePoint(el, points) {
+    let first = null;
+    const reached = new Map(); // what intercepted → how many points
+    for (const point of points) {
+      const problem = hitTargetProblem(el, point);
+      if (!problem) return { point };
+      if (!problem.hit) return { problem }; // pointer-events: none, or nothing at all: no other point helps
+      if (!first) first = problem;
+      const who = describe(problem.hit);
+      reached.set(who, (reached.get(who) || 0) + 1);
+    }
+    if (points.length > 1 && first) {
+      const summary = Array.from(reached, ([who, n]) => `${n} to ${who}`).slice(0, 3).join(', ');
+      first = Object.assign({}, first, { reason: `${first.reason} (none of the ${points.length} points tried inside it reaches it: ${summary})` });
+    }
+    const chain = frameChainText(el);
+    if (first && chain) first.reason += `; frames on the way: ${chain}`;
+    return { problem: first };
   }
 
   // ---------------------------------------------------------------- handles kept between calls of one action
@@ -572,64 +761,82 @@
   // One look at the locator's element: each check in order, stopping at the first that fails.
   // needs: {visible, enabled, editable, stable, scroll, hit}
   function inspect(args, state) {
+    freshGeometry();
     let elements;
     try {
       elements = resolve(args.steps);
     } catch (e) {
-      return { status: 'error', check: 'resolve', reason: e.message };
+      return { status: STATUS.error, check: CHECK.resolve, reason: e.message };
     }
-    if (elements.length === 0) return { status: 'wait', check: 'attached', reason: 'no element matches the locator' };
+    if (elements.length === 0) return { status: STATUS.wait, check: CHECK.attached, reason: 'no element matches the locator' };
     if (elements.length > 1 && args.strict) {
       return {
-        status: 'error', check: 'unique', reason: `the locator matches ${elements.length} elements`,
+        status: STATUS.error, check: CHECK.unique, reason: `the locator matches ${elements.length} elements`,
         count: elements.length, candidates: elements.slice(0, MAX_CANDIDATES).map(describe),
       };
     }
     const el = elements[0];
     const result = { element: describe(el), checks: {}, password: el.localName === 'input' && el.type === 'password' };
-    const fail = (check, reason, extra) => Object.assign(result, { status: 'wait', check, reason }, extra || {});
+    const fail = (check, reason, extra) => Object.assign(result, { status: STATUS.wait, check, reason }, extra || {});
 
     if (args.needs.visible) {
       const v = visibility(el);
-      if (!v.visible) return fail('visible', v.reason);
-      result.checks.visible = true;
+      if (!v.visible) return fail(CHECK.visible, v.reason);
+      result.checks[CHECK.visible] = true;
     }
     if (args.needs.enabled) {
       const d = disabledReason(el);
-      if (d) return fail('enabled', d);
-      result.checks.enabled = true;
+      if (d) return fail(CHECK.enabled, d);
+      result.checks[CHECK.enabled] = true;
     }
     if (args.needs.editable) {
       const e = notEditableReason(el);
-      if (e) return fail('editable', e);
-      result.checks.editable = true;
+      if (e) return fail(CHECK.editable, e);
+      result.checks[CHECK.editable] = true;
     }
+    const measuring = (g) => fail(CHECK.inViewport, 'the frames on the way are transformed and are being measured',
+      { measure: g.measure.map(keep) });
+    let geo = chainGeometry(el.ownerDocument);
+    if (geo.measure.length) return measuring(geo);
     let box = boxOf(el);
-    let point = pointIn(box, args.position);
+    const inView = (points) => (args.needs.scroll ? points.filter((p) => !outsideViewportReason(el, p)) : points);
+    let points = aimPoints(el, args.position, false);
     if (args.needs.scroll) {
-      if (scrollIntoView(el, state.attempt, box, point)) {
+      if (scrollIntoView(el, state.attempt, points[0])) {
+        freshGeometry();
+        geo = chainGeometry(el.ownerDocument);
+        if (geo.measure.length) return measuring(geo);
         box = boxOf(el);
-        point = pointIn(box, args.position);
+        points = aimPoints(el, args.position, false);
       }
-      const outside = outsideViewportReason(el, point);
-      if (outside) return fail('in viewport', outside, { retryAfter: true });
+      if (inView(points).length === 0 && inView(aimPoints(el, args.position, true)).length === 0) {
+        return fail(CHECK.inViewport, outsideViewportReason(el, points[0]), { retryAfter: true });
+      }
     }
     if (args.needs.stable) {
       // Stable means the same box in two consecutive animation frames.
       const now = timelineTime();
       if (state.el !== el || !sameBox(state.box, box)) {
+        const first = state.box === null;
         state.el = el; state.box = box; state.time = now;
-        return fail('stable', state.box === null ? 'waiting for a second frame' : `it is moving (box ${boxText(box)})`);
+        return fail(CHECK.stable, first ? 'waiting for a second frame' : `it is moving (box ${boxText(box)})`);
       }
-      if (state.time === now) return fail('stable', 'waiting for a second frame');
-      result.checks.stable = true;
+      if (state.time === now) return fail(CHECK.stable, 'waiting for a second frame');
+      result.checks[CHECK.stable] = true;
     }
+    let point = inView(points)[0] || inView(aimPoints(el, args.position, true))[0];
     if (args.needs.hit) {
-      const problem = hitTargetProblem(el, point);
-      if (problem) return fail(problem.check, problem.reason, { interceptor: problem.interceptor, retryAfter: true });
-      result.checks['receives events'] = true;
+      // The centres first; the grid only when no centre reaches the element.
+      let reach = reachablePoint(el, inView(points));
+      if (reach.problem && reach.problem.hit && !args.position) {
+        const more = reachablePoint(el, inView(points).concat(inView(aimPoints(el, null, true))));
+        if (!more.problem || more.problem.hit) reach = more;
+      }
+      if (reach.problem) return fail(reach.problem.check, reach.problem.reason, { interceptor: reach.problem.interceptor, retryAfter: true });
+      point = reach.point;
+      result.checks[CHECK.receivesEvents] = true;
     }
-    return Object.assign(result, { status: 'ready', handle: keep(el), box, point, time: timelineTime() });
+    return Object.assign(result, { status: STATUS.ready, handle: keep(el), box, point, time: timelineTime() });
   }
 
   const boxText = (b) => `${fmt(b.x)},${fmt(b.y)} ${fmt(b.width)}×${fmt(b.height)}`;
@@ -637,13 +844,33 @@
   // Wait, on the page's own frames, until every check passes, one fails for good, or the time slice ends.
   // The Go side calls again with a new slice until its own deadline: a page-side wait must stay short, because a
   // running evaluation cannot be cancelled from outside.
+  //
+  // With a patience (args.patience), the page time and the rendered frames during which the element was not
+  // ready are added up, across calls (the Go side hands the totals back in): once both exceed the patience
+  // and its minimum of frames, the answer says outOfPatience. Only time the engine watched counts, frame to
+  // frame; the gaps between calls are the harness's, not the page's.
   async function prepare(args) {
     if (args.fresh) handles.clear();
     const end = performance.now() + args.sliceMs;
     const state = { el: null, box: null, time: null, attempt: args.attempt };
+    const patience = args.patience ? { usedMs: args.patience.usedMs, usedFrames: args.patience.usedFrames } : null;
+    let before = null; // the timeline time of the previous look, when the element was not ready at it
     for (;;) {
       const r = inspect(args, state);
-      if (r.status !== 'wait' || r.retryAfter || performance.now() >= end) return r;
+      if (patience) {
+        const now = timelineTime();
+        if (before !== null && now !== null && now > before) {
+          patience.usedMs += now - before;
+          patience.usedFrames += 1;
+        }
+        before = r.status === STATUS.wait ? now : null;
+        r.patience = Object.assign({ ms: args.patience.ms, minFrames: args.patience.minFrames }, patience);
+        if (r.status === STATUS.wait && !r.measure && patience.usedMs >= args.patience.ms && patience.usedFrames >= args.patience.minFrames) {
+          r.outOfPatience = true;
+          return r;
+        }
+      }
+      if (r.status !== STATUS.wait || r.retryAfter || r.measure || performance.now() >= end) return r;
       await nextFrame();
     }
   }
@@ -653,20 +880,24 @@
   // effects can cover it). Then the recorder is armed for the input that follows.
   async function confirm(args) {
     const el = element(args.handle);
-    if (!el.isConnected) return { status: 'wait', check: 'attached', reason: 'it was detached from the document' };
+    if (!el.isConnected) return { status: STATUS.wait, check: CHECK.attached, reason: 'it was detached from the document' };
     const v = visibility(el);
-    if (!v.visible) return { status: 'wait', check: 'visible', reason: v.reason };
+    if (!v.visible) return { status: STATUS.wait, check: CHECK.visible, reason: v.reason };
     if (timelineTime() === args.time) await nextFrame();
+    freshGeometry();
+    if (chainGeometry(el.ownerDocument).measure.length) {
+      return { status: STATUS.wait, check: CHECK.stable, reason: 'a transformed frame on the way moved' };
+    }
     const box = boxOf(el);
     if (!sameBox(box, args.box)) {
-      return { status: 'wait', check: 'stable', reason: `it moved from ${boxText(args.box)} to ${boxText(box)}` };
+      return { status: STATUS.wait, check: CHECK.stable, reason: `it moved from ${boxText(args.box)} to ${boxText(box)}` };
     }
     if (args.hit) {
       const problem = hitTargetProblem(el, args.point);
-      if (problem) return Object.assign({ status: 'wait', retryAfter: true }, problem);
+      if (problem) return { status: STATUS.wait, retryAfter: true, check: problem.check, reason: problem.reason, interceptor: problem.interceptor };
     }
     arm(el, args.action, args.point);
-    return { status: 'ready' };
+    return { status: STATUS.ready };
   }
 
   // ---------------------------------------------------------------- the input recorder: proof that events landed
@@ -682,7 +913,7 @@
     armed = { target: el, action, point, events: [], before: targetState(el), holdMisses: pointerKinds.has(action) };
   }
 
-  const pointerKinds = new Set(['click', 'dblclick', 'contextmenu', 'press', 'drag']);
+  const pointerKinds = new Set([KIND.click, KIND.dblclick, KIND.contextmenu, KIND.press, KIND.drag]);
 
   // Whether the press and the first moves started a native HTML5 drag: a trusted dragstart on the source that
   // no listener cancelled.
@@ -710,13 +941,13 @@
   function dropOutcome() {
     const a = armed;
     armed = null;
-    if (!a) return { status: 'error', reason: 'the input recorder was not armed (the page navigated during the drag)' };
+    if (!a) return { status: STATUS.error, reason: 'the input recorder was not armed (the page navigated during the drag)' };
     const drops = a.events.filter((ev) => ev.type === 'drop' && ev.trusted);
     const overs = a.events.filter((ev) => ev.type === 'dragover' && ev.trusted);
     const lastOver = overs[overs.length - 1];
     const out = { dropTarget: describe(a.dropTarget) };
     if (drops.length === 0) {
-      out.status = 'rejected';
+      out.status = STATUS.rejected;
       if (!lastOver) out.reason = 'no dragover reached the page at the drop point';
       else if (!lastOver.event.defaultPrevented) out.reason = `${describe(lastOver.node)} did not accept the drop: its dragover was not cancelled (no preventDefault), so the browser dropped nothing`;
       else out.reason = 'the browser did not fire drop';
@@ -724,7 +955,7 @@
     }
     const drop = drops[drops.length - 1];
     out.receivedBy = describe(drop.node);
-    out.status = drop.inDropTarget ? 'dropped' : 'elsewhere';
+    out.status = drop.inDropTarget ? STATUS.dropped : STATUS.elsewhere;
     return out;
   }
 
@@ -764,7 +995,12 @@
         return;
       }
     }
-    if (e.type === 'pointerdown' || e.type === 'pointerup' || e.type === 'click' || e.type === 'drop') entry.state = targetState(a.target);
+    if (e.type === 'pointerdown' || e.type === 'pointerup' || e.type === 'click' || e.type === 'drop') {
+      entry.state = targetState(a.target);
+      // Where the event went, for the trace: the element that received it and its box at that moment.
+      const receiver = isElement(origin) ? origin : origin.parentElement;
+      if (receiver && receiver.isConnected) entry.box = boxOf(receiver);
+    }
     if (e.type === 'dragstart' || e.type === 'dragover' || e.type === 'drop') entry.event = e;
     if (a.dropTarget) entry.inDropTarget = !!origin.nodeType && containsComposed(a.dropTarget, origin);
     a.events.push(entry);
@@ -780,27 +1016,30 @@
   }
 
   const requiredEvents = {
-    click: ['pointerdown', 'pointerup', 'click'],
-    dblclick: ['pointerdown', 'pointerup', 'click', 'dblclick'],
-    contextmenu: ['pointerdown', 'contextmenu'],
-    press: ['pointerdown'],
-    keys: ['keydown'],
-    text: ['beforeinput'],
-    drag: ['pointerdown'],
+    [KIND.click]: ['pointerdown', 'pointerup', 'click'],
+    [KIND.dblclick]: ['pointerdown', 'pointerup', 'click', 'dblclick'],
+    [KIND.contextmenu]: ['pointerdown', 'contextmenu'],
+    [KIND.press]: ['pointerdown'],
+    [KIND.keys]: ['keydown'],
+    [KIND.text]: ['beforeinput'],
+    [KIND.drag]: ['pointerdown'],
   };
 
   // What happened to the armed input: did every required event reach the target?
   function verify(args) {
     const a = armed;
     armed = null;
-    if (args.kind === 'none') return { status: 'received', reached: [], problems: [] };
-    if (!a) return { status: 'error', reason: 'the input recorder was not armed (the page navigated or reloaded during the action)' };
+    if (args.kind === KIND.none) return { status: STATUS.received, reached: [], problems: [] };
+    if (!a) return { status: STATUS.error, reason: 'the input recorder was not armed (the page navigated or reloaded during the action)' };
     if (a.held) {
-      return { status: 'held back', reason: `the press would have gone to ${describe(a.held.node)} (the element moved or was covered just before it); it was held back from the page` };
+      return { status: STATUS.heldBack, reason: `the press would have gone to ${describe(a.held.node)} (the element moved or was covered just before it); it was held back from the page` };
     }
-    if (args.kind === 'hover') {
-      if (a.target.matches(':hover')) return { status: 'received', reached: [], problems: [] };
-      return { status: 'not received', reached: [], problems: [`the pointer rests on ${describe(elementAtPoint(a.point))}, which does not hover it`], targetChange: describeChange(a) };
+    if (args.kind === KIND.hover) {
+      const under = elementAtPoint(a.point);
+      const hovered = a.target.matches(':hover');
+      const landing = [{ event: 'hover', element: describe(under), inTarget: hovered, box: under ? boxOf(under) : null }];
+      if (hovered) return { status: STATUS.received, reached: [], problems: [], landings: landing };
+      return { status: STATUS.notReceived, reached: [], problems: [`the pointer rests on ${describe(under)}, which does not hover it`], targetChange: describeChange(a), landings: landing };
     }
     const required = requiredEvents[args.kind];
     const problems = [];
@@ -811,9 +1050,21 @@
       if (elsewhere.length) problems.push(`${type} went to ${describe(elsewhere[0].node)}`);
     }
     const reached = required.filter((type) => a.events.some((ev) => ev.type === type && ev.trusted && ev.inTarget));
-    const result = { status: problems.length ? 'not received' : 'received', reached, problems, events: a.events.map((ev) => ev.type) };
+    const result = { status: problems.length ? STATUS.notReceived : STATUS.received, reached, problems, events: a.events.map((ev) => ev.type),
+      landings: landings(a, required) };
     if (problems.length) result.targetChange = describeChange(a);
     return result;
+  }
+
+  // Where the first trusted event of each required type went: the landing proof, as the trace shows it.
+  function landings(a, types) {
+    const out = [];
+    for (const type of types) {
+      const ev = a.events.find((e) => e.type === type && e.trusted);
+      if (!ev) continue;
+      out.push({ event: type, element: describe(ev.node), inTarget: ev.inTarget, box: ev.box || null });
+    }
+    return out;
   }
 
   // How the target changed while the input was under way, in the words a person would use.
@@ -898,6 +1149,14 @@
     return { empty: el.textContent === '' };
   }
 
+  // What a filled element holds once the page's input handlers (masks, filters) have had a frame to run.
+  async function filledValue(args) {
+    await nextFrame();
+    const el = element(args.handle);
+    if (el.localName === 'input' || el.localName === 'textarea') return { value: el.value, contentEditable: false };
+    return { value: normalizeSpace(el.textContent), contentEditable: true };
+  }
+
   function checkedState(args) {
     const el = element(args.handle);
     if (el.localName === 'input' && ['checkbox', 'radio'].includes(el.type)) return { checkable: true, checked: el.checked };
@@ -942,7 +1201,34 @@
     return { status: nav ? nav.responseStatus : 0, url: location.href, title: document.title };
   }
 
-  const api = { frames, prepare, confirm, verify, armKeys, dragState, armDrop, dropOutcome, checkedState, waitForState, query, selectContents, navigationStatus, record: onEvent };
+  // The mouse pointer, drawn in slow motion (WithSlowMotion) so a person can follow trusted input: a dot in a
+  // closed shadow root, invisible to pointer events and to the page's own queries.
+  let pointerDot = null;
+  function showPointer(args) {
+    if (!pointerDot || !pointerDot.isConnected) {
+      const host = document.createElement('e2e-harness-pointer');
+      host.style.cssText = 'position: fixed; left: 0; top: 0; width: 0; height: 0; z-index: 2147483647; pointer-events: none';
+      const root = host.attachShadow({ mode: 'closed' });
+      pointerDot = document.createElement('div');
+      pointerDot.style.cssText = 'position: fixed; width: 14px; height: 14px; margin: -7px 0 0 -7px; border-radius: 50%; ' +
+        'border: 2px solid white; box-shadow: 0 0 0 1px rgba(0,0,0,.6); pointer-events: none; transition: background 60ms';
+      root.appendChild(pointerDot);
+      document.documentElement.appendChild(host);
+    }
+    pointerDot.style.left = `${args.x}px`;
+    pointerDot.style.top = `${args.y}px`;
+    pointerDot.style.background = args.pressed ? 'rgba(220, 38, 38, .85)' : 'rgba(37, 99, 235, .6)';
+    return true;
+  }
+
+  // The element behind a handle, for the Go side to reach it through the protocol (DOM.getBoxModel).
+  const handleElement = (handle) => element(handle);
+
+  const calls = { frames, prepare, confirm, verify, armKeys, dragState, armDrop, dropOutcome, checkedState, waitForState,
+    query, selectContents, navigationStatus, setFrameQuads, handleElement, filledValue, showPointer };
+  // Every call starts from the page as it is now: geometry worked out in an earlier call may be stale.
+  const api = { record: onEvent };
+  for (const [name, fn] of Object.entries(calls)) api[name] = (args) => { freshGeometry(); return fn(args); };
 
   // Child frames forward their events to the top frame's instance, which holds the armed recorder.
   function topInstance() {
