@@ -6,9 +6,9 @@
 //
 // [WriteRun] is the entry point; the Ginkgo glue calls it from ReportAfterSuite.
 //
-// The artifact files the glue writes for a spec (diagnostics.json, screenshot.png, filmstrip/NN.jpg,
-// trace.jsonl) are the contract with the harness: this package mirrors their JSON in its own types and must not
-// import the harness or the glue, so either side can change its internals without breaking the other.
+// The artifact directory the glue writes for a spec (diagnostics.json, screenshot.png, filmstrip/NN.jpg,
+// trace.jsonl) is read through its schema, package reports/artifact, which both sides share. This package must
+// not import the harness or the glue, so either can change its internals without breaking the reports.
 //
 // What this package must not do: run a browser, reach the network, or show page-derived text without escaping
 // it. Everything it renders came from pages under test, which may be hostile; the HTML goes through

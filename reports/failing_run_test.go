@@ -27,6 +27,8 @@ import (
 
 	"github.com/e2e-harness/e2e/fixtures"
 	"github.com/e2e-harness/e2e/reports"
+	"github.com/e2e-harness/e2e/reports/artifact"
+	"github.com/e2e-harness/e2e/suites/suiterun"
 )
 
 // markup is what the failing suite puts in the page's title, console, exceptions, dialogs, requests and URL
@@ -60,7 +62,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// runFailingSuite runs the deliberately failing suite once per test binary, with go test in a subprocess, as
+// runFailingSuite runs the deliberately failing suite once per test binary, compiled and in a subprocess, as
 // CI would: real glue, real browser, the embedded fixture editor (served here, so the test can see which
 // session cookie the login produced).
 func runFailingSuite(t *testing.T) *failingRun {
@@ -104,19 +106,24 @@ func startFailingSuite() (*failingRun, error) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "./testdata/failingsuite")
-	cmd.Env = append(childEnv(),
+	bin, err := os.MkdirTemp("", "failing-suite-bin-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(bin)
+	suite, err := suiterun.Build(ctx, bin, "github.com/e2e-harness/e2e/reports/testdata/failingsuite")
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	err = suiterun.Command{Suite: suite, OutputDir: outDir, Output: &out, Env: append(childEnv(),
 		"BASE_URL="+srv.URL+"/",
-		"E2E_OUTPUT_DIR="+outDir,
 		"FAILINGSUITE_PASSWORD="+run.password,
 		"GITHUB_ACTIONS=true",
 		"GITHUB_STEP_SUMMARY="+filepath.Join(outDir, "step-summary.md"),
 		"GITHUB_WORKSPACE="+root,
 		"GITHUB_SHA=0123456789abcdef0123456789abcdef01234567",
-	)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err = cmd.Run()
+	)}.Run(ctx)
 	run.stdout = out.String()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
@@ -187,18 +194,18 @@ func TestAFailingRunWritesJUnitWithCauseStepAndScreenshot(t *testing.T) {
 		props[p.Name] = p.Value
 	}
 	var step, shot string
-	_ = json.Unmarshal([]byte(props[reports.EntryFailingStep]), &step)
-	_ = json.Unmarshal([]byte(props[reports.EntryScreenshot]), &shot)
+	_ = json.Unmarshal([]byte(props[artifact.EntryFailingStep]), &step)
+	_ = json.Unmarshal([]byte(props[artifact.EntryScreenshot]), &shot)
 	if step != "pressing the button named "+markup {
-		t.Errorf("property %s = %q, want the last By before the failure", reports.EntryFailingStep, props[reports.EntryFailingStep])
+		t.Errorf("property %s = %q, want the last By before the failure", artifact.EntryFailingStep, props[artifact.EntryFailingStep])
 	}
 	if !strings.HasSuffix(shot, "/screenshot.png") {
-		t.Errorf("property %s = %q, want the screenshot's path", reports.EntryScreenshot, props[reports.EntryScreenshot])
+		t.Errorf("property %s = %q, want the screenshot's path", artifact.EntryScreenshot, props[artifact.EntryScreenshot])
 	} else if _, err := os.Stat(filepath.Join(run.outDir, filepath.FromSlash(shot))); err != nil {
 		t.Errorf("the screenshot junit.xml names is not there: %v", err)
 	}
-	if !strings.Contains(props[reports.EntryHAR], "network.har") {
-		t.Errorf("property %s = %q, want the HAR's path", reports.EntryHAR, props[reports.EntryHAR])
+	if !strings.Contains(props[artifact.EntryHAR], "network.har") {
+		t.Errorf("property %s = %q, want the HAR's path", artifact.EntryHAR, props[artifact.EntryHAR])
 	}
 }
 
@@ -216,7 +223,7 @@ func TestAFailingRunWritesGinkgoJSONAndAHARPerFailedSpec(t *testing.T) {
 	if c != (reports.Counts{Passed: 1, Failed: 1, Flaky: 1}) {
 		t.Errorf("counts from report.json = %+v, want 1 passed, 1 failed, 1 flaky", c)
 	}
-	hars, _ := filepath.Glob(filepath.Join(run.outDir, "specs", "*", reports.FileHAR))
+	hars, _ := filepath.Glob(filepath.Join(run.outDir, artifact.DirSpecs, "*", artifact.FileHAR))
 	if len(hars) != 2 { // the failed spec and the flaky one's failed attempt
 		t.Fatalf("found HAR files %v, want one per spec with artifacts", hars)
 	}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/chromedp/cdproto/cdp/jsonv2"
 	"github.com/chromedp/cdproto/har"
+
+	"github.com/e2e-harness/e2e/reports/artifact"
 )
 
 // credentialHeaders never go into a HAR file, whatever the harness left in them: a HAR is made to be shared,
@@ -26,7 +28,7 @@ var harCreator = &har.Creator{Name: "e2e-harness reports", Version: "1"}
 
 // BuildHAR converts a spec's network log into a HAR 1.2 log. The harness already redacted secrets; on top of
 // that, cookies and credential headers are left out entirely.
-func BuildHAR(d *Diagnostics) *har.HAR {
+func BuildHAR(d *artifact.Diagnostics) *har.HAR {
 	log := &har.Log{Version: "1.2", Creator: harCreator, Entries: []*har.Entry{}}
 	if d == nil {
 		return &har.HAR{Log: log}
@@ -61,14 +63,14 @@ func BuildHAR(d *Diagnostics) *har.HAR {
 	return &har.HAR{Log: log}
 }
 
-func pageTitle(d *Diagnostics) string {
+func pageTitle(d *artifact.Diagnostics) string {
 	if d.Title != "" {
 		return d.Title
 	}
 	return d.URL
 }
 
-func harEntry(n NetworkEntry) *har.Entry {
+func harEntry(n artifact.NetworkEntry) *har.Entry {
 	total := -1.0
 	if !n.Started.IsZero() && !n.Finished.IsZero() && !n.Finished.Before(n.Started) {
 		total = float64(n.Finished.Sub(n.Started)) / float64(time.Millisecond)
@@ -90,7 +92,7 @@ func harEntry(n NetworkEntry) *har.Entry {
 	return e
 }
 
-func harRequest(n NetworkEntry) *har.Request {
+func harRequest(n artifact.NetworkEntry) *har.Request {
 	req := &har.Request{
 		Method:      n.Method,
 		URL:         withoutFragment(n.URL),
@@ -108,7 +110,7 @@ func harRequest(n NetworkEntry) *har.Request {
 	return req
 }
 
-func harResponse(n NetworkEntry) *har.Response {
+func harResponse(n artifact.NetworkEntry) *har.Response {
 	res := &har.Response{
 		Status:      int64(n.Status),
 		StatusText:  n.StatusText,

@@ -10,14 +10,15 @@ import (
 
 	"github.com/chromedp/cdproto/cdp/jsonv2"
 	"github.com/chromedp/cdproto/har"
+	"github.com/e2e-harness/e2e/reports/artifact"
 	"github.com/google/go-cmp/cmp"
 )
 
-func harDiagnostics() *Diagnostics {
+func harDiagnostics() *artifact.Diagnostics {
 	start := t0.Add(time.Second)
-	return &Diagnostics{
+	return &artifact.Diagnostics{
 		URL: "http://app.test/editor?doc=1", Title: "Fixture Editor", BrowserVersion: "Chrome/156.0.8078.79",
-		Network: []NetworkEntry{
+		Network: []artifact.NetworkEntry{
 			{
 				RequestID: "1", URL: "http://app.test/api/login?next=%2Fhome&token=[redacted]#top", Method: "POST", ResourceType: "Fetch",
 				RequestHeaders: map[string]string{
@@ -108,8 +109,8 @@ func TestTheHARDescribesEachRequest(t *testing.T) {
 }
 
 func TestAHARFileIsValidJSONWithEmptyListsNotNulls(t *testing.T) {
-	path := filepath.Join(t.TempDir(), FileHAR)
-	if err := WriteHAR(path, BuildHAR(&Diagnostics{URL: "http://app.test/"})); err != nil {
+	path := filepath.Join(t.TempDir(), artifact.FileHAR)
+	if err := WriteHAR(path, BuildHAR(&artifact.Diagnostics{URL: "http://app.test/"})); err != nil {
 		t.Fatal(err)
 	}
 	body, err := os.ReadFile(path)

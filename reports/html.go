@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/e2e-harness/e2e/reports/artifact"
 )
 
 var (
@@ -146,7 +148,7 @@ type artifactView struct {
 	ConsoleErrors   int
 	PageErrors      []pageErrorView
 	Dialogs         []string
-	Untrusted       []UntrustedEvent
+	Untrusted       []artifact.UntrustedEvent
 	UntrustedReason string
 	FailedRequests  []requestView
 	FailedOmitted   int
@@ -251,10 +253,11 @@ func buildView(r types.Report, info RunInfo, specs []renderedSpec) htmlReport {
 
 // renderedSpec is a spec with what its artifact directory held, in report order.
 type renderedSpec struct {
-	Spec      types.SpecReport
-	Outcome   Outcome
-	Artifacts *SpecArtifacts
-	HAR       string // relative to the output directory, when written
+	Spec        types.SpecReport
+	Outcome     Outcome
+	Artifacts   *artifact.Artifacts
+	ArtifactDir string // relative to the output directory, slash-separated
+	HAR         string // relative to the output directory, when written
 }
 
 // orderSpecs puts what needs attention first: failures, then flaky specs, then the rest in run order.
@@ -284,8 +287,8 @@ func specViewOf(i int, rs renderedSpec, info RunInfo, budget *imageBudget) specV
 		Location:   relativeLocation(s.LeafNodeLocation, info.RepoRoot),
 		SkipReason: skipReason(s),
 	}
-	if hasEntry(s, EntryInfrastructure) {
-		v.Infrastructure = clip(entryString(s, EntryInfrastructure), maxText)
+	if hasEntry(s, artifact.EntryInfrastructure) {
+		v.Infrastructure = clip(entryString(s, artifact.EntryInfrastructure), maxText)
 	}
 	if rs.Outcome == Failed {
 		v.Cause = causeOf(s, info)
@@ -361,7 +364,7 @@ func causeOf(s types.SpecReport, info RunInfo) *causeView {
 	return c
 }
 
-func actionViews(d *Diagnostics, specStart time.Time, outcome Outcome) ([]actionView, int) {
+func actionViews(d *artifact.Diagnostics, specStart time.Time, outcome Outcome) ([]actionView, int) {
 	if d == nil {
 		return nil, 0
 	}
@@ -402,7 +405,7 @@ func sinceStart(t, start time.Time) time.Duration {
 func artifactViewOf(rs renderedSpec, budget *imageBudget) *artifactView {
 	a := rs.Artifacts
 	start := rs.Spec.StartTime
-	v := &artifactView{Dir: a.Dir, HAR: rs.HAR, Notes: a.Problems}
+	v := &artifactView{Dir: rs.ArtifactDir, HAR: rs.HAR, Notes: a.Problems}
 	important := rs.Outcome == Failed || rs.Outcome == Flaky
 	caps := capsFor(rs.Outcome)
 	if d := a.Diagnostics; d != nil {
@@ -411,7 +414,7 @@ func artifactViewOf(rs renderedSpec, budget *imageBudget) *artifactView {
 		v.Console, v.ConsoleOmitted, v.ConsoleErrors = consoleViews(d.Console, start, caps)
 		for i, pe := range d.PageErrors {
 			if i == caps.console {
-				v.Notes = append(v.Notes, fmt.Sprintf("%d more uncaught exceptions are in %s", len(d.PageErrors)-i, FileDiagnostics))
+				v.Notes = append(v.Notes, fmt.Sprintf("%d more uncaught exceptions are in %s", len(d.PageErrors)-i, artifact.FileDiagnostics))
 				break
 			}
 			v.PageErrors = append(v.PageErrors, pageErrorView{Offset: sinceStart(pe.Time, start),
@@ -466,18 +469,18 @@ func artifactViewOf(rs renderedSpec, budget *imageBudget) *artifactView {
 			v.Timeline = append(v.Timeline, timelineView{Offset: sinceStart(e.Time, start), Kind: string(e.Kind), Summary: e.Summary, Problem: e.Problem})
 		}
 		if tl.Undecoded > 0 {
-			v.Notes = append(v.Notes, fmt.Sprintf("%d protocol messages could not be decoded by cdproto and are not in the timeline (see %s)", tl.Undecoded, FileTrace))
+			v.Notes = append(v.Notes, fmt.Sprintf("%d protocol messages could not be decoded by cdproto and are not in the timeline (see %s)", tl.Undecoded, artifact.FileTrace))
 		}
 	}
-	inlineImages(v, a, important, budget)
+	inlineImages(v, rs.ArtifactDir, a, important, budget)
 	return v
 }
 
 // inlineImages puts the screenshot and filmstrip of a failed or flaky spec into the report while the budget
 // lasts; otherwise, and for passing specs that kept artifacts, the report links to the files.
-func inlineImages(v *artifactView, a *SpecArtifacts, important bool, budget *imageBudget) {
+func inlineImages(v *artifactView, dir string, a *artifact.Artifacts, important bool, budget *imageBudget) {
 	if len(a.Screenshot) > 0 {
-		v.ScreenshotLink = relativeLink(a.Dir, FileScreenshot)
+		v.ScreenshotLink = relativeLink(dir, artifact.FileScreenshot)
 	}
 	if !important {
 		return
@@ -513,11 +516,11 @@ func inlineImages(v *artifactView, a *SpecArtifacts, important bool, budget *ima
 		v.Frames = append(v.Frames, template.URL(dataURI(mime, f)))
 	}
 	if skipped > 0 {
-		v.FramesNote = fmt.Sprintf("%d of %d frames not inlined to keep the report small; all are in %s/", skipped, len(frames), relativeLink(a.Dir, DirFilmstrip))
+		v.FramesNote = fmt.Sprintf("%d of %d frames not inlined to keep the report small; all are in %s/", skipped, len(frames), relativeLink(dir, artifact.DirFilmstrip))
 	}
 }
 
-func consoleViews(msgs []ConsoleMessage, start time.Time, caps listCaps) (out []consoleView, omitted, errs int) {
+func consoleViews(msgs []artifact.ConsoleMessage, start time.Time, caps listCaps) (out []consoleView, omitted, errs int) {
 	for _, m := range msgs {
 		if isErrorLevel(m.Level) {
 			errs++

@@ -7,28 +7,30 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/e2e-harness/e2e/reports/artifact"
 )
 
 // hostileRun is a failed spec whose every page-derived field carries markup.
 func hostileRun(t *testing.T, out string) string {
 	t.Helper()
 	rel := writeArtifacts(t, out, "shows-markup-1a2b3c4d", artifactSpec{
-		diagnostics: Diagnostics{
+		diagnostics: artifact.Diagnostics{
 			URL: "http://app.test/?q=" + hostile, Title: hostile, BrowserVersion: "Chrome/156 " + hostile,
-			Actions: []Action{{Action: "click", Locator: `text="` + hostile + `"`, Detail: hostile, Element: "<button>" + hostile + "</button>",
+			Actions: []artifact.Action{{Action: "click", Locator: `text="` + hostile + `"`, Detail: hostile, Element: "<button>" + hostile + "</button>",
 				Start: t0.Add(time.Second), Duration: 2 * time.Second, Attempts: 3,
-				Waits: []CheckWait{{Check: "visible", Waited: time.Second, Last: hostile}}, Error: "click: " + hostile}},
-			Console:    []ConsoleMessage{{Time: t0, Level: "error", Text: hostile, Where: "http://app.test/" + hostile + ":1:2"}},
-			PageErrors: []PageError{{Time: t0, Message: hostile, Where: hostile}},
+				Waits: []artifact.CheckWait{{Check: "visible", Waited: time.Second, Last: hostile}}, Error: "click: " + hostile}},
+			Console:    []artifact.ConsoleMessage{{Time: t0, Level: "error", Text: hostile, Where: "http://app.test/" + hostile + ":1:2"}},
+			PageErrors: []artifact.PageError{{Time: t0, Message: hostile, Where: hostile}},
 			Dialogs:    []string{"alert dialog dismissed: " + hostile},
-			Untrusted:  []UntrustedEvent{{Type: "click", Target: hostile, URL: hostile}},
-			Network: []NetworkEntry{{URL: "http://app.test/api/" + hostile, Method: "GET", Status: 404, StatusText: hostile,
+			Untrusted:  []artifact.UntrustedEvent{{Type: "click", Target: hostile, URL: hostile}},
+			Network: []artifact.NetworkEntry{{URL: "http://app.test/api/" + hostile, Method: "GET", Status: 404, StatusText: hostile,
 				ResourceType: hostile, Started: t0, Finished: t0.Add(time.Millisecond)}},
 			Notes: []string{hostile},
 		},
 		screenshot: pngImage(t, 64, 40),
 		frames:     [][]byte{noiseJPEG(t, 32, 18, 50, 1), noiseJPEG(t, 32, 18, 50, 2)},
-		trace: []TraceLine{
+		trace: []artifact.TraceLine{
 			traceLine(t, 0, "event", "Runtime.consoleAPICalled", map[string]any{"type": "log", "executionContextId": 1, "timestamp": 1.0,
 				"args": []any{map[string]any{"type": "string", "value": hostile}}}),
 			traceLine(t, 0, "command", "Page.navigate", map[string]any{"url": "javascript:" + hostile}),
@@ -41,7 +43,7 @@ func TestTheHTMLReportEscapesEveryPageDerivedString(t *testing.T) {
 	out := t.TempDir()
 	rel := hostileRun(t, out)
 	spec := newSpec("shows "+hostile, 10).step("typing "+hostile, time.Second).fail("Expected "+hostile, 12).
-		entry(EntryArtifacts, rel).entry(EntryURL, hostile).done()
+		entry(artifact.EntryArtifacts, rel).entry(artifact.EntryURL, hostile).done()
 	spec.LeafNodeLabels = []string{hostile}
 	spec.CapturedGinkgoWriterOutput = hostile
 	info := RunInfo{BaseURL: hostile, GitCommit: hostile, Shard: hostile}
@@ -109,10 +111,10 @@ func TestTheReportsPolicyAllowsOnlyItsOwnScriptAndStyle(t *testing.T) {
 func TestPassingSpecsLinkTheirKeptArtifactsInsteadOfInliningThem(t *testing.T) {
 	out := t.TempDir()
 	rel := writeArtifacts(t, out, "passes-00000000", artifactSpec{
-		diagnostics: Diagnostics{Actions: []Action{{Action: "click", Locator: "testid=save"}}},
+		diagnostics: artifact.Diagnostics{Actions: []artifact.Action{{Action: "click", Locator: "testid=save"}}},
 		screenshot:  pngImage(t, 64, 40), frames: [][]byte{noiseJPEG(t, 32, 18, 50, 1)},
 	})
-	if err := WriteRun(report(newSpec("passes", 1).entry(EntryArtifacts, rel).done()), out, RunInfo{}); err != nil {
+	if err := WriteRun(report(newSpec("passes", 1).entry(artifact.EntryArtifacts, rel).done()), out, RunInfo{}); err != nil {
 		t.Fatal(err)
 	}
 	body, _ := os.ReadFile(filepath.Join(out, FileHTMLReport))

@@ -13,6 +13,8 @@ import (
 
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/e2e-harness/e2e/reports/artifact"
 )
 
 // Files WriteRun puts in the output directory.
@@ -107,17 +109,17 @@ func WriteRun(r types.Report, outDir string, info RunInfo) error {
 	hars := map[string]string{}
 	for _, s := range orderSpecs(r) {
 		rs := renderedSpec{Spec: s, Outcome: OutcomeOf(s)}
-		if rel := entryString(s, EntryArtifacts); rel != "" {
-			a, err := ReadSpecArtifacts(outDir, rel)
+		if rel := entryString(s, artifact.EntryArtifacts); rel != "" {
+			a, dir, err := readSpecArtifacts(outDir, rel)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("reading the artifacts of %q: %w", specName(s), err))
 			} else {
-				rs.Artifacts = a
+				rs.Artifacts, rs.ArtifactDir = a, dir
 				if a.Diagnostics != nil {
 					if a.Diagnostics.BrowserVersion != "" {
 						info.BrowserVersion = a.Diagnostics.BrowserVersion
 					}
-					harPath := relativeLink(a.Dir, FileHAR)
+					harPath := relativeLink(dir, artifact.FileHAR)
 					if err := WriteHAR(filepath.Join(outDir, filepath.FromSlash(harPath)), BuildHAR(a.Diagnostics)); err != nil {
 						errs = append(errs, fmt.Errorf("writing the HAR of %q: %w", specName(s), err))
 					} else {
@@ -184,11 +186,11 @@ func withReportEntries(r types.Report, hars map[string]string) types.Report {
 		}
 		switch OutcomeOf(s) {
 		case Failed:
-			add(EntryFailingStep, FailingStep(s))
+			add(artifact.EntryFailingStep, FailingStep(s))
 		case Flaky:
-			add(EntryFlaky, flakyNote(s))
+			add(artifact.EntryFlaky, flakyNote(s))
 		}
-		add(EntryHAR, hars[specKey(s)])
+		add(artifact.EntryHAR, hars[specKey(s)])
 		out.SpecReports[i] = s
 	}
 	return out

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/e2e-harness/e2e/reports/artifact"
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 )
@@ -17,12 +18,12 @@ func TestWriteRunWritesJUnitJSONHTMLAndAHARPerSpecWithArtifacts(t *testing.T) {
 	out := t.TempDir()
 	rel := writeArtifacts(t, out, "breaks-11111111", artifactSpec{diagnostics: *harDiagnostics(), screenshot: pngImage(t, 64, 40)})
 	failed := newSpec("breaks", 5).step("saving", time.Second).fail("not saved", 6).
-		entry(EntryArtifacts, rel).entry(EntryScreenshot, rel+"/"+FileScreenshot).done()
+		entry(artifact.EntryArtifacts, rel).entry(artifact.EntryScreenshot, rel+"/"+artifact.FileScreenshot).done()
 	flaky := newSpec("wobbles", 9).step("waiting", time.Second).fail("late", 10).retryAndPass().done()
 	if err := WriteRun(report(failed, flaky, newSpec("passes", 1).done()), out, RunInfo{}); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{FileJUnit, FileJSONReport, FileHTMLReport, filepath.Join("specs", "breaks-11111111", FileHAR)} {
+	for _, f := range []string{FileJUnit, FileJSONReport, FileHTMLReport, filepath.Join("specs", "breaks-11111111", artifact.FileHAR)} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("%s was not written: %v", f, err)
 		}
@@ -47,15 +48,15 @@ func TestWriteRunWritesJUnitJSONHTMLAndAHARPerSpecWithArtifacts(t *testing.T) {
 			t.Errorf("failure message %q", tc.Failure.Message)
 		}
 		if tc.Failure != nil {
-			step, entry := strings.Index(tc.SystemErr, "STEP: saving"), strings.Index(tc.SystemErr, EntryFailingStep)
+			step, entry := strings.Index(tc.SystemErr, "STEP: saving"), strings.Index(tc.SystemErr, artifact.EntryFailingStep)
 			if step < 0 || entry < step {
 				t.Errorf("system-err should tell the spec's story first and add the failing step after it:\n%s", tc.SystemErr)
 			}
 		}
 	}
 	want := map[string]map[string]string{
-		"[It] Editor breaks":  {EntryFailingStep: "saving", EntryScreenshot: rel + "/screenshot.png", EntryHAR: rel + "/network.har"},
-		"[It] Editor wobbles": {EntryFlaky: "failed 1 of 2 attempts, then passed"},
+		"[It] Editor breaks":  {artifact.EntryFailingStep: "saving", artifact.EntryScreenshot: rel + "/screenshot.png", artifact.EntryHAR: rel + "/network.har"},
+		"[It] Editor wobbles": {artifact.EntryFlaky: "failed 1 of 2 attempts, then passed"},
 	}
 	for name, entries := range want {
 		for k, v := range entries {
@@ -77,7 +78,7 @@ func TestWriteRunWritesJUnitJSONHTMLAndAHARPerSpecWithArtifacts(t *testing.T) {
 
 func TestWriteRunRefusesArtifactDirectoriesOutsideTheOutputDirectory(t *testing.T) {
 	out := t.TempDir()
-	spec := newSpec("breaks", 5).fail("x", 6).entry(EntryArtifacts, "../../etc").done()
+	spec := newSpec("breaks", 5).fail("x", 6).entry(artifact.EntryArtifacts, "../../etc").done()
 	err := WriteRun(report(spec), out, RunInfo{})
 	if err == nil || !strings.Contains(err.Error(), "outside the output directory") {
 		t.Errorf("WriteRun = %v, want a refusal", err)
@@ -89,8 +90,8 @@ func TestWriteRunRefusesArtifactDirectoriesOutsideTheOutputDirectory(t *testing.
 
 func TestTheReportKnowsTheBrowserFromTheArtifactsFirst(t *testing.T) {
 	out := t.TempDir()
-	rel := writeArtifacts(t, out, "breaks-22222222", artifactSpec{diagnostics: Diagnostics{BrowserVersion: "Chrome/156.0.8078.79"}})
-	spec := newSpec("breaks", 5).fail("x", 6).entry(EntryArtifacts, rel).done()
+	rel := writeArtifacts(t, out, "breaks-22222222", artifactSpec{diagnostics: artifact.Diagnostics{BrowserVersion: "Chrome/156.0.8078.79"}})
+	spec := newSpec("breaks", 5).fail("x", 6).entry(artifact.EntryArtifacts, rel).done()
 	if err := WriteRun(report(spec), out, RunInfo{BrowserVersion: "Chromium 150 from --version"}); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/e2e-harness/e2e/reports/artifact"
 )
 
 // heavyArtifacts is a failure at the harness's limits: 500 actions, 500 console messages, 1000 requests, a
@@ -17,13 +19,13 @@ func heavyArtifacts(t *testing.T, seed uint64, noisyImages bool) artifactSpec {
 	d := &a.diagnostics
 	d.URL, d.Title, d.BrowserVersion = "http://app.test/?doc=1", "Fixture Editor", "Chrome/156"
 	for i := range 500 {
-		d.Actions = append(d.Actions, Action{Action: "click", Locator: "testid=field-" + long, Element: "<div>" + long + "</div>",
+		d.Actions = append(d.Actions, artifact.Action{Action: "click", Locator: "testid=field-" + long, Element: "<div>" + long + "</div>",
 			Start: t0.Add(time.Duration(i) * time.Millisecond), Duration: time.Second, Attempts: 3,
-			Waits: []CheckWait{{Check: "stable", Waited: time.Second, Last: long}, {Check: "receives events", Waited: time.Second, Last: long}}})
-		d.Console = append(d.Console, ConsoleMessage{Time: t0, Level: "error", Text: long + long, Where: "http://app.test/app.js:1:1"})
+			Waits: []artifact.CheckWait{{Check: "stable", Waited: time.Second, Last: long}, {Check: "receives events", Waited: time.Second, Last: long}}})
+		d.Console = append(d.Console, artifact.ConsoleMessage{Time: t0, Level: "error", Text: long + long, Where: "http://app.test/app.js:1:1"})
 	}
 	for i := range 1000 {
-		d.Network = append(d.Network, NetworkEntry{URL: fmt.Sprintf("http://app.test/api/%d?%s", i, long), Method: "GET", Status: 500,
+		d.Network = append(d.Network, artifact.NetworkEntry{URL: fmt.Sprintf("http://app.test/api/%d?%s", i, long), Method: "GET", Status: 500,
 			StatusText: "Internal Server Error", Started: t0, Finished: t0.Add(time.Millisecond),
 			RequestHeaders: map[string]string{"Accept": long}, ResponseHeaders: map[string]string{"X-Long": long}})
 	}
@@ -52,12 +54,12 @@ func TestAReportOfFiftySpecsWithThreeHeavyFailuresStaysUnderTenMegabytes(t *test
 		switch {
 		case i < 3:
 			rel := writeArtifacts(t, out, fmt.Sprintf("spec-%02d", i), heavyArtifacts(t, uint64(i+1), true))
-			b.fail(strings.Repeat("Expected the chip to be inserted\n", 2000), 11+i).entry(EntryArtifacts, rel)
+			b.fail(strings.Repeat("Expected the chip to be inserted\n", 2000), 11+i).entry(artifact.EntryArtifacts, rel)
 			r.SuiteSucceeded = false
 		case i < 8:
 			// Kept artifacts of passing specs (E2E_KEEP_ARTIFACTS=1): short lists, images linked.
 			rel := writeArtifacts(t, out, fmt.Sprintf("spec-%02d", i), heavyArtifacts(t, uint64(i+1), false))
-			b.entry(EntryArtifacts, rel)
+			b.entry(artifact.EntryArtifacts, rel)
 		}
 		r.SpecReports = append(r.SpecReports, b.done())
 	}

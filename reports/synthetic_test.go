@@ -3,17 +3,17 @@ package reports
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
 	"math/rand/v2"
-	"os"
+	"path"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/e2e-harness/e2e/reports/artifact"
 	"github.com/onsi/ginkgo/v2/types"
 )
 
@@ -111,36 +111,19 @@ func report(specs ...types.SpecReport) types.Report {
 // artifactSpec writes a spec's artifact directory under outDir as the glue would, and returns its relative
 // path for the e2e.artifacts entry.
 type artifactSpec struct {
-	diagnostics Diagnostics
+	diagnostics artifact.Diagnostics
 	screenshot  []byte
 	frames      [][]byte
-	trace       []TraceLine
+	trace       []artifact.TraceLine
 }
 
 func writeArtifacts(t testing.TB, outDir, name string, a artifactSpec) string {
 	t.Helper()
-	rel := filepath.ToSlash(filepath.Join("specs", name))
-	dir := filepath.Join(outDir, "specs", name)
-	if err := os.MkdirAll(filepath.Join(dir, DirFilmstrip), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	body, err := json.MarshalIndent(a.diagnostics, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	must(t, os.WriteFile(filepath.Join(dir, FileDiagnostics), body, 0o644))
-	if a.screenshot != nil {
-		must(t, os.WriteFile(filepath.Join(dir, FileScreenshot), a.screenshot, 0o644))
-	}
-	for i, f := range a.frames {
-		must(t, os.WriteFile(filepath.Join(dir, DirFilmstrip, fmt.Sprintf("%02d.jpg", i)), f, 0o644))
-	}
-	var trace bytes.Buffer
-	enc := json.NewEncoder(&trace)
-	for _, l := range a.trace {
-		must(t, enc.Encode(l))
-	}
-	must(t, os.WriteFile(filepath.Join(dir, FileTrace), trace.Bytes(), 0o644))
+	d := a.diagnostics
+	rel := path.Join(artifact.DirSpecs, name)
+	must(t, artifact.Write(filepath.Join(outDir, filepath.FromSlash(rel)), &artifact.Artifacts{
+		Diagnostics: &d, Screenshot: a.screenshot, Filmstrip: a.frames, Trace: a.trace,
+	}))
 	return rel
 }
 

@@ -16,6 +16,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
+
+	"github.com/e2e-harness/e2e/reports/artifact"
 )
 
 // TimelineKind groups timeline events for display and filtering.
@@ -52,7 +54,7 @@ type Timeline struct {
 // explain what happened: navigations and loads, trusted input, console calls, exceptions, dialogs, crashes,
 // document and API requests, and every failed request. Screencast frames, acks and the harness's own
 // queries are left out.
-func BuildTimeline(lines []TraceLine) Timeline {
+func BuildTimeline(lines []artifact.TraceLine) Timeline {
 	var t Timeline
 	requests := map[network.RequestID]string{} // id → "METHOD url", to name failures
 	for _, l := range lines {
@@ -105,7 +107,7 @@ var skippedMethods = map[string]bool{
 	"Page.captureScreenshot": true, "Runtime.bindingCalled": true,
 }
 
-func decodeEvent(l TraceLine, requests map[network.RequestID]string) (TimelineEvent, bool, error) {
+func decodeEvent(l artifact.TraceLine, requests map[network.RequestID]string) (TimelineEvent, bool, error) {
 	v, err := cdproto.UnmarshalMessage(&cdproto.Message{Method: cdproto.MethodType(l.Method), Params: jsonv2.Value(l.Params)})
 	if err != nil {
 		return TimelineEvent{}, false, err
@@ -179,7 +181,7 @@ func interestingResource(t network.ResourceType) bool {
 
 // decodeCommand reads what the harness told the browser to do. cdproto's UnmarshalMessage decodes a command's
 // result, not its parameters, so parameters are decoded into the domain's own Params types.
-func decodeCommand(l TraceLine) (TimelineEvent, bool, error) {
+func decodeCommand(l artifact.TraceLine) (TimelineEvent, bool, error) {
 	switch l.Method {
 	case input.CommandDispatchMouseEvent:
 		var p input.DispatchMouseEventParams
@@ -250,7 +252,7 @@ func keyName(p input.DispatchKeyEventParams) string {
 	return "(a character)"
 }
 
-func decodeResult(l TraceLine) (TimelineEvent, bool, error) {
+func decodeResult(l artifact.TraceLine) (TimelineEvent, bool, error) {
 	if l.Error != "" {
 		return TimelineEvent{Kind: KindError, Summary: fmt.Sprintf("%s failed: %s", l.Method, l.Error), Problem: true}, true, nil
 	}

@@ -5,16 +5,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/e2e-harness/e2e/reports/artifact"
 	"github.com/google/go-cmp/cmp"
 )
 
-func traceLine(t *testing.T, at time.Duration, kind, method string, params any) TraceLine {
-	return TraceLine{Time: t0.Add(at), Kind: kind, Method: method, Params: jsonRaw(t, params)}
+func traceLine(t *testing.T, at time.Duration, kind, method string, params any) artifact.TraceLine {
+	return artifact.TraceLine{Time: t0.Add(at), Kind: kind, Method: method, Params: jsonRaw(t, params)}
 }
 
 func TestTheTimelineDecodesTheTraceIntoWhatHappened(t *testing.T) {
 	ms := time.Millisecond
-	lines := []TraceLine{
+	lines := []artifact.TraceLine{
 		traceLine(t, 1*ms, "command", "Page.navigate", map[string]any{"url": "http://app.test/?doc=1"}),
 		{Time: t0.Add(2 * ms), Kind: "result", ID: 1, Method: "Page.navigate", Result: jsonRaw(t, map[string]any{"frameId": "F", "loaderId": "L"})},
 		traceLine(t, 3*ms, "event", "Network.requestWillBeSent", map[string]any{"requestId": "r1", "loaderId": "L", "documentURL": "http://app.test/",
@@ -84,7 +85,7 @@ func TestTheTimelineDecodesTheTraceIntoWhatHappened(t *testing.T) {
 }
 
 func TestTheTimelineCountsWhatCdprotoCannotDecode(t *testing.T) {
-	tl := BuildTimeline([]TraceLine{
+	tl := BuildTimeline([]artifact.TraceLine{
 		// The harness's redaction replaced a number with a string: the typed decode fails.
 		traceLine(t, 0, "event", "Page.loadEventFired", map[string]any{"timestamp": "[redacted]"}),
 		traceLine(t, 0, "command", "Input.dispatchMouseEvent", map[string]any{"type": "mousePressed", "x": "[redacted]", "y": 1}),

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/e2e-harness/e2e/fixtures"
 	"github.com/e2e-harness/e2e/harness"
+	"github.com/e2e-harness/e2e/suites/suiterun"
 )
 
 type bench struct {
@@ -19,8 +22,8 @@ type bench struct {
 	samples int
 	out     string
 
-	bin    string // compiled harness suite and Ginkgo CLI
-	target string
+	suite, ginkgo string // the compiled harness suite and the Ginkgo CLI
+	target        string
 }
 
 // suiteRun is one timed run of one side.
@@ -38,19 +41,14 @@ func (b *bench) run(ctx context.Context) error {
 		return err
 	}
 	defer os.RemoveAll(bin)
-	b.bin = bin
-	for _, step := range [][]string{
-		{"go", "test", "-c", "-o", filepath.Join(bin, "harness.test"), "./bench/harness"},
-		{"go", "build", "-o", filepath.Join(bin, "ginkgo"), "github.com/onsi/ginkgo/v2/ginkgo"},
-	} {
-		cmd := exec.CommandContext(ctx, step[0], step[1:]...)
-		cmd.Stderr = os.Stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("building (%s): %w", strings.Join(step, " "), err)
-		}
+	if b.suite, err = suiterun.Build(ctx, bin, "github.com/e2e-harness/e2e/bench/harness"); err != nil {
+		return err
+	}
+	if b.ginkgo, err = suiterun.BuildGinkgo(ctx, bin); err != nil {
+		return err
 	}
 	if _, err := os.Stat("bench/playwright/node_modules/@playwright/test"); err != nil {
-		return fmt.Errorf("Playwright Test is not installed: run npm ci in bench/playwright (make bench does it)")
+		return errors.New("no Playwright Test in bench/playwright/node_modules: run npm ci there (make bench does it)")
 	}
 	srv, err := fixtures.Serve(ctx, "127.0.0.1:0")
 	if err != nil {
@@ -101,14 +99,14 @@ func (b *bench) run(ctx context.Context) error {
 // measurable), the Ginkgo CLI with -p for more.
 func (b *bench) harnessSuite(ctx context.Context, workers, round int) (suiteRun, error) {
 	out := filepath.Join(b.out, fmt.Sprintf("harness-%d-%d", workers, round))
-	var cmd *exec.Cmd
-	if workers == 1 {
-		cmd = exec.CommandContext(ctx, filepath.Join(b.bin, "harness.test"), "-ginkgo.no-color")
-	} else {
-		cmd = exec.CommandContext(ctx, filepath.Join(b.bin, "ginkgo"), "--no-color", "-p", fmt.Sprintf("--procs=%d", workers), filepath.Join(b.bin, "harness.test"))
+	run := suiterun.Command{Suite: b.suite, Procs: workers, Env: append(os.Environ(), "BASE_URL="+b.target), OutputDir: out}
+	if workers > 1 {
+		run.Ginkgo = b.ginkgo
 	}
-	cmd.Env = append(os.Environ(), "BASE_URL="+b.target, "E2E_OUTPUT_DIR="+out)
-	return timed(cmd, out+".log", workers == 1)
+	return timed("the harness suite", out+".log", workers == 1, func(log io.Writer) (running, error) {
+		run.Output = log
+		return run.Start(ctx)
+	})
 }
 
 // playwrightSuite runs Playwright Test with the same Chromium and flags (bench/playwright/playwright.config.js).
@@ -128,18 +126,32 @@ func (b *bench) playwrightSuite(ctx context.Context, workers, round int) (suiteR
 	defer os.RemoveAll(tmp)
 	cmd.Env = append(os.Environ(), "BASE_URL="+b.target, fmt.Sprintf("WORKERS=%d", workers), "CHROME_BIN="+bin,
 		"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1", "TMPDIR="+tmp)
-	return timed(cmd, out+".log", false)
+	return timed("Playwright Test", out+".log", false, func(log io.Writer) (running, error) {
+		cmd.Stdout, cmd.Stderr = log, log
+		return startedCmd{cmd}, cmd.Start()
+	})
 }
 
-func timed(cmd *exec.Cmd, logPath string, measureRSS bool) (suiteRun, error) {
+// running is a started side: a suite run or Playwright Test.
+type running interface {
+	Pid() int
+	Wait() error
+}
+
+type startedCmd struct{ *exec.Cmd }
+
+func (c startedCmd) Pid() int { return c.Process.Pid }
+
+// timed starts a side with its output going to logPath and times it to its end.
+func timed(name, logPath string, measureRSS bool, start func(log io.Writer) (running, error)) (suiteRun, error) {
 	log, err := os.Create(logPath)
 	if err != nil {
 		return suiteRun{}, err
 	}
 	defer log.Close()
-	cmd.Stdout, cmd.Stderr = log, log
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	started := time.Now()
+	p, err := start(log)
+	if err != nil {
 		return suiteRun{}, err
 	}
 	// The harness process's own peak memory: VmHWM of that one process, read while it runs. (The rusage of a
@@ -150,7 +162,7 @@ func timed(cmd *exec.Cmd, logPath string, measureRSS bool) (suiteRun, error) {
 	go func() {
 		defer close(sampled)
 		for {
-			if kb := vmHWM(cmd.Process.Pid); kb > peakKB {
+			if kb := vmHWM(p.Pid()); kb > peakKB {
 				peakKB = kb
 			}
 			select {
@@ -160,13 +172,14 @@ func timed(cmd *exec.Cmd, logPath string, measureRSS bool) (suiteRun, error) {
 			}
 		}
 	}()
-	err = cmd.Wait()
+	err = p.Wait()
+	took := time.Since(started)
 	close(stopSampling)
 	<-sampled
 	if err != nil {
-		return suiteRun{}, fmt.Errorf("%s failed (%v); see %s", strings.Join(cmd.Args, " "), err, logPath)
+		return suiteRun{}, fmt.Errorf("%s failed (%v); see %s", name, err, logPath)
 	}
-	r := suiteRun{took: time.Since(start)}
+	r := suiteRun{took: took}
 	if measureRSS {
 		r.rssMB = float64(peakKB) / 1024
 	}

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,6 +12,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/e2e-harness/e2e/fixtures"
+	"github.com/e2e-harness/e2e/suites/suiterun"
 )
 
 // expectedReasons says, for each known regression, how the suite must report it: the reason a user would give
@@ -73,8 +72,9 @@ type gallery struct {
 	procs int
 	only  []string
 
-	bin    string // where the compiled suites and the Ginkgo CLI go
-	server *fixtures.Server
+	// The compiled suites and the Ginkgo CLI.
+	editor, baseline, ginkgo string
+	server                   *fixtures.Server
 }
 
 // Short timeouts: a caught regression should fail in seconds, not wait out the defaults.
@@ -89,8 +89,7 @@ func (g *gallery) run(ctx context.Context) (*Table, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(bin)
-	g.bin = bin
-	if err := g.build(ctx); err != nil {
+	if err := g.build(ctx, bin); err != nil {
 		return nil, err
 	}
 	g.server, err = fixtures.Serve(ctx, "127.0.0.1:0")
@@ -120,21 +119,16 @@ func (g *gallery) run(ctx context.Context) (*Table, error) {
 	return table, nil
 }
 
-// build compiles both suites and the Ginkgo CLI of the version in go.mod once, so each run only executes them.
-func (g *gallery) build(ctx context.Context) error {
-	steps := [][]string{
-		{"go", "test", "-c", "-o", filepath.Join(g.bin, "editor.test"), "./suites/editor"},
-		{"go", "test", "-c", "-o", filepath.Join(g.bin, "baseline.test"), "./suites/baseline"},
-		{"go", "build", "-o", filepath.Join(g.bin, "ginkgo"), "github.com/onsi/ginkgo/v2/ginkgo"},
+// build compiles both suites and the Ginkgo CLI into dir once, so each run only executes them.
+func (g *gallery) build(ctx context.Context, dir string) (err error) {
+	if g.editor, err = suiterun.Build(ctx, dir, "github.com/e2e-harness/e2e/suites/editor"); err != nil {
+		return err
 	}
-	for _, s := range steps {
-		cmd := exec.CommandContext(ctx, s[0], s[1:]...)
-		cmd.Stderr = os.Stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("building (%s): %w", strings.Join(s, " "), err)
-		}
+	if g.baseline, err = suiterun.Build(ctx, dir, "github.com/e2e-harness/e2e/suites/baseline"); err != nil {
+		return err
 	}
-	return nil
+	g.ginkgo, err = suiterun.BuildGinkgo(ctx, dir)
+	return err
 }
 
 // measurement is what the suite and the baseline did against one target.
@@ -145,56 +139,41 @@ type measurement struct {
 
 func (g *gallery) measure(ctx context.Context, name, target string) (measurement, error) {
 	fmt.Fprintf(os.Stderr, "regressions: %s (%s)\n", name, target)
-	suite, err := g.runSuite(ctx, "editor.test", target, filepath.Join(g.out, name, "suite"), "--label-filter=critical")
+	suite, err := g.runSuite(ctx, g.editor, target, filepath.Join(g.out, name, "suite"), "--label-filter=critical")
 	if err != nil {
 		return measurement{}, err
 	}
-	baseline, err := g.runSuite(ctx, "baseline.test", target, filepath.Join(g.out, name, "baseline"))
+	baseline, err := g.runSuite(ctx, g.baseline, target, filepath.Join(g.out, name, "baseline"))
 	if err != nil {
 		return measurement{}, err
 	}
 	return measurement{Suite: suite, Baseline: baseline}, nil
 }
 
-// runSuite runs one compiled suite against target and returns its spec reports. A run whose specs fail is a
+// runSuite runs one compiled suite against target and returns the specs that ran. A run whose specs fail is a
 // result; a run that produced no report is an error.
-func (g *gallery) runSuite(ctx context.Context, binary, target, out string, flags ...string) ([]types.SpecReport, error) {
+func (g *gallery) runSuite(ctx context.Context, suite, target, out string, flags ...string) ([]types.SpecReport, error) {
 	if err := os.RemoveAll(out); err != nil {
 		return nil, err
 	}
-	args := append([]string{"--no-color", "-p", fmt.Sprintf("--procs=%d", g.procs), "--seed=1", "--timeout=10m"}, flags...)
-	cmd := exec.CommandContext(ctx, filepath.Join(g.bin, "ginkgo"), append(args, filepath.Join(g.bin, binary))...)
-	cmd.Env = append(append(os.Environ(), runEnv...), "BASE_URL="+target, "E2E_OUTPUT_DIR="+out)
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return nil, err
+	}
 	log, err := os.Create(out + ".log")
 	if err != nil {
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return nil, err
-		}
-		if log, err = os.Create(out + ".log"); err != nil {
-			return nil, err
-		}
+		return nil, err
 	}
 	defer log.Close()
-	cmd.Stdout, cmd.Stderr = log, log
-	runErr := cmd.Run()
-	body, err := os.ReadFile(filepath.Join(out, "report.json"))
+	runErr := suiterun.Command{
+		Suite: suite, Ginkgo: g.ginkgo, Procs: g.procs, Flags: append([]string{"--seed=1", "--timeout=10m"}, flags...),
+		Env: append(append(os.Environ(), runEnv...), "BASE_URL="+target), OutputDir: out, Output: log,
+	}.Run(ctx)
+	report, err := suiterun.ReadReport(out)
 	if err != nil {
-		return nil, fmt.Errorf("running %s against %s produced no report (%v); see %s.log", binary, target, runErr, out)
+		return nil, fmt.Errorf("running %s against %s produced no report (%v, %v); see %s.log", filepath.Base(suite), target, runErr, err, out)
 	}
-	var reports []types.Report
-	if err := json.Unmarshal(body, &reports); err != nil {
-		return nil, fmt.Errorf("reading %s: %w", filepath.Join(out, "report.json"), err)
-	}
-	var specs []types.SpecReport
-	for _, r := range reports {
-		for _, s := range r.SpecReports {
-			// Specs the label filter left out are reported as skipped: they did not run.
-			if s.LeafNodeType == types.NodeTypeIt && !s.State.Is(types.SpecStateSkipped|types.SpecStatePending) {
-				specs = append(specs, s)
-			}
-		}
-	}
-	return specs, nil
+	// Specs the label filter left out are reported as skipped: they did not run.
+	return report.SpecReports.WithLeafNodeType(types.NodeTypeIt).WithState(types.SpecStatePassed | types.SpecStateFailureStates), nil
 }
 
 func splitList(s string) []string {

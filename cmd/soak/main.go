@@ -9,7 +9,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -24,6 +23,8 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/e2e-harness/e2e/suites/suiterun"
 )
 
 func main() {
@@ -66,15 +67,13 @@ func soak(ctx context.Context, runs, procs, load int, out string) (int, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(bin)
-	for _, step := range [][]string{
-		{"go", "test", "-c", "-o", filepath.Join(bin, "editor.test"), "./suites/editor"},
-		{"go", "build", "-o", filepath.Join(bin, "ginkgo"), "github.com/onsi/ginkgo/v2/ginkgo"},
-	} {
-		cmd := exec.CommandContext(ctx, step[0], step[1:]...)
-		cmd.Stderr = os.Stderr
-		if err := cmd.Run(); err != nil {
-			return 0, fmt.Errorf("building (%s): %w", strings.Join(step, " "), err)
-		}
+	suite, err := suiterun.Build(ctx, bin, "github.com/e2e-harness/e2e/suites/editor")
+	if err != nil {
+		return 0, err
+	}
+	ginkgo, err := suiterun.BuildGinkgo(ctx, bin)
+	if err != nil {
+		return 0, err
 	}
 	if load > 0 {
 		stopLoad, err := startLoad(load)
@@ -93,9 +92,13 @@ func soak(ctx context.Context, runs, procs, load int, out string) (int, error) {
 		seed := rand.Int64N(1 << 31)
 		dir := filepath.Join(out, fmt.Sprintf("run-%02d", i))
 		runStart := time.Now()
-		failed, err := runOnce(ctx, bin, procs, seed, dir)
+		failed, err := runOnce(ctx, suiterun.Command{Suite: suite, Ginkgo: ginkgo, Procs: procs,
+			Flags: []string{"--randomize-all", fmt.Sprintf("--seed=%d", seed), "--timeout=10m"}}, dir)
 		if err != nil {
 			return 0, err
+		}
+		if ctx.Err() != nil {
+			return 0, ctx.Err() // an interrupted run says nothing about flakiness
 		}
 		status := "passed"
 		if len(failed) > 0 {
@@ -144,39 +147,28 @@ func startLoad(workers int) (func(), error) {
 
 // runOnce runs the suite once and returns the texts of the specs that failed. A run that produced no report
 // at all counts as a failure of the whole run.
-func runOnce(ctx context.Context, bin string, procs int, seed int64, dir string) ([]string, error) {
+func runOnce(ctx context.Context, run suiterun.Command, dir string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, filepath.Join(bin, "ginkgo"), "--no-color", "-p", fmt.Sprintf("--procs=%d", procs),
-		"--randomize-all", fmt.Sprintf("--seed=%d", seed), "--timeout=10m", filepath.Join(bin, "editor.test"))
-	cmd.Env = append(os.Environ(), "E2E_OUTPUT_DIR="+dir, "BASE_URL=")
 	log, err := os.Create(dir + ".log")
 	if err != nil {
 		return nil, err
 	}
 	defer log.Close()
-	cmd.Stdout, cmd.Stderr = log, log
-	runErr := cmd.Run()
-	body, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	run.Env, run.OutputDir, run.Output = append(os.Environ(), "BASE_URL="), dir, log
+	runErr := run.Run(ctx)
+	report, err := suiterun.ReadReport(dir)
 	if err != nil {
-		return []string{fmt.Sprintf("the run produced no report (%v, see %s.log)", runErr, dir)}, nil
-	}
-	var reports []types.Report
-	if err := json.Unmarshal(body, &reports); err != nil {
-		return nil, err
+		return []string{fmt.Sprintf("the run produced no report (%v, %v; see %s.log)", runErr, err, dir)}, nil
 	}
 	var failed []string
-	for _, r := range reports {
-		for _, s := range r.SpecReports {
-			if s.State.Is(types.SpecStateFailureStates) {
-				name := s.FullText()
-				if name == "" {
-					name = s.LeafNodeType.String()
-				}
-				failed = append(failed, name)
-			}
+	for _, s := range report.SpecReports.WithState(types.SpecStateFailureStates) {
+		name := s.FullText()
+		if name == "" {
+			name = s.LeafNodeType.String()
 		}
+		failed = append(failed, name)
 	}
 	if runErr != nil && len(failed) == 0 {
 		failed = append(failed, fmt.Sprintf("the run failed outside any spec (%v, see %s.log)", runErr, dir))

@@ -1,98 +1,95 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
-	"crypto/sha1"
-	"encoding/hex"
-	"encoding/json"
-	"fmt"
-	"os"
+	"path"
 	"path/filepath"
-	"regexp"
-	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/e2e-harness/e2e/harness"
+	"github.com/e2e-harness/e2e/reports/artifact"
 )
 
-// Artifact files in a spec's directory (the HTML report and the smoke runner read them).
-const (
-	FileDiagnostics = "diagnostics.json" // harness.Diagnostics without the binary parts
-	FileScreenshot  = "screenshot.png"
-	FileTrace       = "trace.jsonl" // one harness.TraceLine per line
-	DirFilmstrip    = "filmstrip"   // 00.jpg, 01.jpg, … oldest first
-)
-
-var unsafeChars = regexp.MustCompile(`[^a-z0-9]+`)
-
-// specDir names a spec's artifact directory after its text, plus a hash so that two specs never share one and
-// a retried spec's attempts overwrite each other.
-func specDir(fullText string) string {
-	slug := strings.Trim(unsafeChars.ReplaceAllString(strings.ToLower(fullText), "-"), "-")
-	if len(slug) > 72 {
-		slug = strings.TrimRight(slug[:72], "-")
-	}
-	sum := sha1.Sum([]byte(fullText))
-	return filepath.Join("specs", slug+"-"+hex.EncodeToString(sum[:4]))
-}
-
+// saveArtifacts writes the session's diagnostics into the spec's artifact directory and points the spec's
+// report at them.
 func saveArtifacts(ctx context.Context, cfg Config, report types.SpecReport, s *harness.Session) error {
-	d := s.Diagnostics(ctx)
-	rel := specDir(report.FullText())
-	dir := filepath.Join(cfg.OutputDir, rel)
-	if err := os.RemoveAll(dir); err != nil {
+	a := artifactsOf(s.Diagnostics(ctx))
+	rel := artifact.SpecDir(report.FullText())
+	if err := artifact.Write(filepath.Join(cfg.OutputDir, filepath.FromSlash(rel)), a); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Join(dir, DirFilmstrip), 0o755); err != nil {
-		return err
+	if len(a.Screenshot) > 0 {
+		AddReportEntry(artifact.EntryScreenshot, path.Join(rel, artifact.FileScreenshot))
 	}
-	body, err := json.MarshalIndent(d, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, FileDiagnostics), body, 0o644); err != nil {
-		return err
-	}
-	if len(d.Screenshot) > 0 {
-		if err := os.WriteFile(filepath.Join(dir, FileScreenshot), d.Screenshot, 0o644); err != nil {
-			return err
-		}
-		AddReportEntry(EntryScreenshot, filepath.ToSlash(filepath.Join(rel, FileScreenshot)))
-	}
-	for i, f := range d.Filmstrip {
-		if err := os.WriteFile(filepath.Join(dir, DirFilmstrip, fmt.Sprintf("%02d.jpg", i)), f.JPEG, 0o644); err != nil {
-			return err
-		}
-	}
-	if err := writeTrace(filepath.Join(dir, FileTrace), d.Trace); err != nil {
-		return err
-	}
-	AddReportEntry(EntryArtifacts, filepath.ToSlash(rel))
-	if d.URL != "" {
-		AddReportEntry(EntryURL, d.URL)
+	AddReportEntry(artifact.EntryArtifacts, rel)
+	if a.Diagnostics.URL != "" {
+		AddReportEntry(artifact.EntryURL, a.Diagnostics.URL)
 	}
 	return nil
 }
 
-func writeTrace(path string, lines []harness.TraceLine) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
+// artifactsOf converts the harness's diagnostics into the artifact schema. It is the one place the harness's
+// types meet the files: a field the harness adds reaches the reports when it is added here (and to the
+// schema); TestTheArtifactsCarryEveryDiagnostic fails until it is.
+func artifactsOf(d *harness.Diagnostics) *artifact.Artifacts {
+	out := &artifact.Artifacts{
+		Diagnostics: &artifact.Diagnostics{
+			URL:             d.URL,
+			Title:           d.Title,
+			BrowserVersion:  d.BrowserVersion,
+			Dialogs:         d.Dialogs,
+			UntrustedReason: d.UntrustedReason,
+			TraceDropped:    d.TraceDropped,
+			Notes:           d.Notes,
+		},
+		Screenshot: d.Screenshot,
 	}
-	w := bufio.NewWriter(f)
-	enc := json.NewEncoder(w)
-	for _, l := range lines {
-		if err := enc.Encode(l); err != nil {
-			f.Close()
-			return err
+	diag := out.Diagnostics
+	for _, a := range d.Actions {
+		action := artifact.Action{Action: a.Action, Locator: a.Locator, Detail: a.Detail, Element: a.Element,
+			Start: a.Start, Duration: a.Duration, Attempts: a.Attempts, Error: a.Error}
+		for _, w := range a.Waits {
+			action.Waits = append(action.Waits, artifact.CheckWait{Check: string(w.Check), Waited: w.Waited, Last: w.Last})
 		}
+		if a.Point != nil {
+			action.Point = &artifact.Point{X: a.Point.X, Y: a.Point.Y}
+		}
+		action.TargetBox = boxOf(a.TargetBox)
+		for _, l := range a.Landings {
+			action.Landings = append(action.Landings, artifact.Landing{Event: l.Event, Element: l.Element, InTarget: l.InTarget, Box: boxOf(l.Box)})
+		}
+		diag.Actions = append(diag.Actions, action)
 	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
+	for _, m := range d.Console {
+		diag.Console = append(diag.Console, artifact.ConsoleMessage{Time: m.Time, Level: m.Level, Text: m.Text, Where: m.Where})
 	}
-	return f.Close()
+	for _, e := range d.PageErrors {
+		diag.PageErrors = append(diag.PageErrors, artifact.PageError{Time: e.Time, Message: e.Message, Where: e.Where})
+	}
+	for _, u := range d.Untrusted {
+		diag.Untrusted = append(diag.Untrusted, artifact.UntrustedEvent{Type: u.Type, Target: u.Target, URL: u.URL})
+	}
+	for _, n := range d.Network {
+		diag.Network = append(diag.Network, artifact.NetworkEntry{RequestID: n.RequestID, URL: n.URL, Method: n.Method,
+			ResourceType: n.ResourceType, RequestHeaders: n.RequestHeaders, PostData: n.PostData, Status: n.Status,
+			StatusText: n.StatusText, ResponseHeaders: n.ResponseHeaders, MimeType: n.MimeType, Protocol: n.Protocol,
+			Started: n.Started, Finished: n.Finished, EncodedBytes: n.EncodedBytes, Failure: n.Failure})
+	}
+	for _, f := range d.Filmstrip {
+		out.Filmstrip = append(out.Filmstrip, f.JPEG)
+	}
+	for _, l := range d.Trace {
+		out.Trace = append(out.Trace, artifact.TraceLine{Time: l.Time, Kind: l.Kind, ID: l.ID, Method: l.Method,
+			Params: l.Params, Result: l.Result, Error: l.Error})
+	}
+	return out
+}
+
+func boxOf(b *harness.Box) *artifact.Box {
+	if b == nil {
+		return nil
+	}
+	return &artifact.Box{X: b.X, Y: b.Y, Width: b.Width, Height: b.Height}
 }

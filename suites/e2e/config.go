@@ -9,9 +9,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/e2e-harness/e2e/harness"
+	"github.com/e2e-harness/e2e/internal/config"
 )
 
-// Environment variables the suites read. The README documents each; Preflight checks them.
+// Environment variables the suites read. The README documents each; Preflight checks them. The harness itself
+// reads none: the glue turns them into harness options (Config.BrowserOptions).
 const (
 	EnvBaseURL       = "BASE_URL"           // the deployment to test; empty serves the embedded fixture editor
 	EnvOutputDir     = "E2E_OUTPUT_DIR"     // where reports and failure artifacts go
@@ -21,6 +25,17 @@ const (
 	EnvInsecure      = "E2E_INSECURE"       // 1: accept a target's invalid TLS certificate
 	EnvAssertTimeout = "E2E_ASSERT_TIMEOUT" // how long Eventually waits for an assertion, 5s by default
 	EnvWarmPath      = "E2E_WARM_PATH"      // the page prepared sessions load ahead, relative to the base URL
+
+	// The browser.
+	EnvChromeBin         = "CHROME_BIN"             // the Chromium or Chrome binary to launch
+	EnvBrowserURL        = "E2E_BROWSER_URL"        // a DevTools endpoint to connect to instead of launching
+	EnvLauncherURL       = "E2E_LAUNCHER_URL"       // a rod launcher service (rod-manager) that launches it remotely
+	EnvActionTimeout     = "E2E_ACTION_TIMEOUT"     // how long an action waits for its checks, 5s by default
+	EnvNavigationTimeout = "E2E_NAVIGATION_TIMEOUT" // how long Goto waits for the load event, 15s by default
+	EnvPoolSize          = "E2E_POOL_SIZE"          // isolated sessions prepared ahead per process
+	EnvFilmstrip         = "E2E_FILMSTRIP"          // 0: no screencast filmstrip for failing specs
+	EnvProtocolTrace     = "E2E_PROTOCOL_TRACE"     // 0: no DevTools protocol trace for failing specs
+	EnvProfileRoot       = "E2E_PROFILE_ROOT"       // where launched browsers keep their profiles
 )
 
 // Config is how a run is set up. Suites read it from the environment; the smoke runner sets it with Configure.
@@ -37,6 +52,20 @@ type Config struct {
 	// editor it saves ~20 ms of a ~120 ms first load, and costs a whole extra load of CPU per spec: worth it
 	// only when the browser has CPU to spare. Empty: nothing is loaded ahead.
 	WarmPath string
+	Browser  BrowserConfig
+}
+
+// BrowserConfig is which browser a run drives and how; zero values leave the harness's defaults.
+type BrowserConfig struct {
+	ChromeBin         string
+	BrowserURL        string // connect to this DevTools endpoint instead of launching
+	LauncherURL       string // ask this rod launcher service to launch the browser
+	ActionTimeout     time.Duration
+	NavigationTimeout time.Duration
+	PoolSize          *int
+	Filmstrip         *bool
+	ProtocolTrace     *bool
+	ProfileRoot       string
 }
 
 // Defaults when the environment does not say otherwise.
@@ -45,56 +74,106 @@ const (
 	DefaultAssertTimeout = 5 * time.Second
 )
 
-// ConfigFromEnv reads the documented variables; a malformed value is an error naming the variable.
+// ConfigFromEnv reads the documented variables; every malformed value is reported, each naming its variable.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	cfg := Config{SpecTimeout: DefaultSpecTimeout, AssertTimeout: DefaultAssertTimeout, OutputDir: getenv(EnvOutputDir),
-		WarmPath: getenv(EnvWarmPath)}
-	var errs []error
-	if raw := getenv(EnvBaseURL); raw != "" {
-		u, err := ParseBaseURL(raw)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s=%q: %w", EnvBaseURL, raw, err))
-		}
-		cfg.BaseURL = u
-	}
+	cfg := Config{SpecTimeout: DefaultSpecTimeout, AssertTimeout: DefaultAssertTimeout}
+	err := config.ReadEnv(getenv,
+		config.Var{Name: EnvBaseURL, Set: func(raw string) (err error) { cfg.BaseURL, err = ParseBaseURL(raw); return err }},
+		config.Var{Name: EnvOutputDir, Set: config.String(&cfg.OutputDir)},
+		config.Var{Name: EnvKeepArtifacts, Set: config.Bool(&cfg.KeepArtifacts)},
+		config.Var{Name: EnvInsecure, Set: config.Bool(&cfg.Insecure)},
+		config.Var{Name: EnvShard, Set: func(raw string) (err error) { cfg.Shard, err = ParseShard(raw); return err }},
+		config.Var{Name: EnvSpecTimeout, Set: config.Duration(&cfg.SpecTimeout)},
+		config.Var{Name: EnvAssertTimeout, Set: config.Duration(&cfg.AssertTimeout)},
+		config.Var{Name: EnvWarmPath, Set: config.String(&cfg.WarmPath)},
+	)
 	if cfg.OutputDir == "" {
 		cfg.OutputDir = defaultOutputDir()
 	}
-	for _, b := range []struct {
-		name string
-		dst  *bool
-	}{{EnvKeepArtifacts, &cfg.KeepArtifacts}, {EnvInsecure, &cfg.Insecure}} {
-		switch v := getenv(b.name); v {
-		case "", "0", "false":
-		case "1", "true":
-			*b.dst = true
-		default:
-			errs = append(errs, fmt.Errorf("%s=%q: want 1 or 0", b.name, v))
+	browser, browserErr := BrowserConfigFromEnv(getenv)
+	cfg.Browser = browser
+	return cfg, errors.Join(err, browserErr)
+}
+
+// BrowserConfigFromEnv reads the browser's variables (CHROME_BIN, E2E_BROWSER_URL, E2E_LAUNCHER_URL, the action
+// and navigation timeouts, the pool, filmstrip, protocol trace and profile root).
+func BrowserConfigFromEnv(getenv func(string) string) (BrowserConfig, error) {
+	var b BrowserConfig
+	var pool int
+	var film, trace bool
+	err := config.ReadEnv(getenv,
+		config.Var{Name: EnvChromeBin, Set: config.String(&b.ChromeBin)},
+		config.Var{Name: EnvBrowserURL, Set: config.Check(&b.BrowserURL, checkDevToolsURL)},
+		config.Var{Name: EnvLauncherURL, Set: config.Check(&b.LauncherURL, checkDevToolsURL)},
+		config.Var{Name: EnvActionTimeout, Set: config.Duration(&b.ActionTimeout)},
+		config.Var{Name: EnvNavigationTimeout, Set: config.Duration(&b.NavigationTimeout)},
+		config.Var{Name: EnvPoolSize, Set: func(raw string) error {
+			err := config.Int(&pool, 0, 16)(raw)
+			if err == nil {
+				b.PoolSize = &pool
+			}
+			return err
+		}},
+		config.Var{Name: EnvFilmstrip, Set: func(raw string) error {
+			err := config.Bool(&film)(raw)
+			if err == nil {
+				b.Filmstrip = &film
+			}
+			return err
+		}},
+		config.Var{Name: EnvProtocolTrace, Set: func(raw string) error {
+			err := config.Bool(&trace)(raw)
+			if err == nil {
+				b.ProtocolTrace = &trace
+			}
+			return err
+		}},
+		config.Var{Name: EnvProfileRoot, Set: config.AbsPath(&b.ProfileRoot)},
+	)
+	return b, err
+}
+
+// Options are the harness options for this browser configuration.
+func (b BrowserConfig) Options() []harness.BrowserOption {
+	var opts []harness.BrowserOption
+	add := func(cond bool, o harness.BrowserOption) {
+		if cond {
+			opts = append(opts, o)
 		}
 	}
-	if raw := getenv(EnvShard); raw != "" {
-		s, err := ParseShard(raw)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s=%q: %w", EnvShard, raw, err))
-		}
-		cfg.Shard = s
+	add(b.ChromeBin != "", harness.WithChromeBin(b.ChromeBin))
+	add(b.BrowserURL != "", harness.WithControlURL(b.BrowserURL))
+	add(b.LauncherURL != "", harness.WithLauncherURL(b.LauncherURL))
+	add(b.ActionTimeout > 0, harness.WithActionTimeout(b.ActionTimeout))
+	add(b.NavigationTimeout > 0, harness.WithNavigationTimeout(b.NavigationTimeout))
+	add(b.PoolSize != nil, harness.WithPoolSize(deref(b.PoolSize)))
+	add(b.Filmstrip != nil, harness.WithFilmstrip(deref(b.Filmstrip)))
+	add(b.ProtocolTrace != nil, harness.WithProtocolTrace(deref(b.ProtocolTrace)))
+	add(b.ProfileRoot != "", harness.WithProfileRoot(b.ProfileRoot))
+	return opts
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
 	}
-	for _, d := range []struct {
-		name string
-		dst  *time.Duration
-	}{{EnvSpecTimeout, &cfg.SpecTimeout}, {EnvAssertTimeout, &cfg.AssertTimeout}} {
-		raw := getenv(d.name)
-		if raw == "" {
-			continue
-		}
-		v, err := time.ParseDuration(raw)
-		if err != nil || v <= 0 {
-			errs = append(errs, fmt.Errorf("%s=%q: want a positive duration such as 30s", d.name, raw))
-			continue
-		}
-		*d.dst = v
+	return *p
+}
+
+// checkDevToolsURL accepts the addresses a DevTools endpoint or launcher service has: ws(s):// or http(s)://.
+func checkDevToolsURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("not a URL: %v", err)
 	}
-	return cfg, errors.Join(errs...)
+	if u.Scheme != "ws" && u.Scheme != "wss" && u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("want a ws://, wss://, http:// or https:// URL, got scheme %q", u.Scheme)
+	}
+	if u.Host == "" {
+		return errors.New("the URL has no host")
+	}
+	return nil
 }
 
 // ParseBaseURL checks a target URL and returns it with a trailing slash, so relative paths resolve below it.

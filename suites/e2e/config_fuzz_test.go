@@ -40,16 +40,27 @@ func FuzzParseBaseURL(f *testing.F) {
 }
 
 func FuzzConfigFromEnv(f *testing.F) {
-	f.Add("http://127.0.0.1/", "1/2", "30s", "1", "2s")
-	f.Add("nonsense", "7/2", "-1s", "maybe", "")
-	f.Fuzz(func(t *testing.T, base, shard, spec, keep, assert string) {
-		env := map[string]string{EnvBaseURL: base, EnvShard: shard, EnvSpecTimeout: spec, EnvKeepArtifacts: keep, EnvAssertTimeout: assert}
+	f.Add("http://127.0.0.1/", "1/2", "30s", "1", "2s", "ws://127.0.0.1:9222/devtools/browser/x", "on", "/tmp/x", "2")
+	f.Add("nonsense", "7/2", "-1s", "maybe", "", "not a url", "sometimes", "relative", "-3")
+	f.Fuzz(func(t *testing.T, base, shard, spec, keep, assert, browserURL, film, root, pool string) {
+		env := map[string]string{EnvBaseURL: base, EnvShard: shard, EnvSpecTimeout: spec, EnvKeepArtifacts: keep,
+			EnvAssertTimeout: assert, EnvBrowserURL: browserURL, EnvFilmstrip: film, EnvProfileRoot: root, EnvPoolSize: pool,
+			EnvActionTimeout: spec}
 		cfg, err := ConfigFromEnv(func(k string) string { return env[k] })
 		if err != nil {
-			return
+			for name, raw := range env {
+				if raw != "" && strings.Contains(err.Error(), name+"=") {
+					return // every complaint names its variable
+				}
+			}
+			t.Fatalf("an error that names no variable: %v", err)
 		}
 		if cfg.SpecTimeout <= 0 || cfg.AssertTimeout <= 0 {
 			t.Fatalf("accepted non-positive timeouts: %+v", cfg)
 		}
+		if p := cfg.Browser.PoolSize; p != nil && (*p < 0 || *p > 16) {
+			t.Fatalf("accepted pool size %d", *p)
+		}
+		_ = cfg.Browser.Options()
 	})
 }

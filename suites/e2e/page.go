@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/e2e-harness/e2e/harness"
+	"github.com/e2e-harness/e2e/reports/artifact"
 )
 
 // NewPage gives the spec a page in a new isolated session, registered for cleanup at once. When the spec fails
@@ -30,7 +31,7 @@ func NewPage(ctx context.Context) *harness.Page {
 // in its report.
 func AllowUntrustedEvents(page *harness.Page, reason string) {
 	page.Session().AllowUntrustedEvents(reason)
-	AddReportEntry("untrusted events allowed", reason)
+	AddReportEntry(artifact.EntryUntrustedAllowed, reason)
 }
 
 func finishSession(ctx context.Context, s *harness.Session) {
@@ -38,7 +39,7 @@ func finishSession(ctx context.Context, s *harness.Session) {
 	report := CurrentSpecReport()
 	untrustedErr := s.CheckUntrustedEvents()
 	if crash := s.Crashed(); crash != nil {
-		AddReportEntry(EntryInfrastructure, crash.Error())
+		AddReportEntry(artifact.EntryInfrastructure, crash.Error())
 	}
 	if report.Failed() || untrustedErr != nil || cfg.KeepArtifacts {
 		if err := saveArtifacts(ctx, cfg, report, s); err != nil {
@@ -51,18 +52,19 @@ func finishSession(ctx context.Context, s *harness.Session) {
 	}
 }
 
-// Report entry names other tools read (the HTML report, the smoke runner).
+// The report entries the glue attaches, under the names the smoke runner reads them by; the names are the
+// artifact schema's (package artifact), and new code uses those.
 const (
-	EntryArtifacts      = "e2e.artifacts"      // the spec's artifact directory, relative to the output directory
-	EntryScreenshot     = "e2e.screenshot"     // the failure screenshot, relative to the output directory
-	EntryURL            = "e2e.url"            // the page's URL when the spec ended
-	EntryInfrastructure = "e2e.infrastructure" // the browser crashed: not a finding about the page
+	EntryArtifacts      = artifact.EntryArtifacts
+	EntryScreenshot     = artifact.EntryScreenshot
+	EntryURL            = artifact.EntryURL
+	EntryInfrastructure = artifact.EntryInfrastructure
 )
 
 // IsInfrastructureFailure tells a failed spec whose browser crashed from one that found a bug.
 func IsInfrastructureFailure(spec SpecReport) bool {
 	for _, e := range spec.ReportEntries {
-		if e.Name == EntryInfrastructure {
+		if e.Name == artifact.EntryInfrastructure {
 			return true
 		}
 	}

@@ -13,22 +13,32 @@ import (
 	"github.com/e2e-harness/e2e/harness"
 )
 
-// CheckTarget makes sure the target answers before any browser is started, and says in one line what is wrong
-// when it does not: a refused connection, a name that does not resolve, an invalid certificate, a 5xx.
-func CheckTarget(ctx context.Context, target string, insecure bool) error {
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	client := &http.Client{Transport: &http.Transport{
+// TargetTimeout bounds one request to the target outside the browser: a target that accepts a connection and
+// never answers must not hang a run.
+const TargetTimeout = 15 * time.Second
+
+// TargetClient is the HTTP client for what is asked of the target outside the browser (does it answer, which
+// version does it serve): through the environment's proxy, and accepting an invalid TLS certificate only when
+// insecure says so (E2E_INSECURE, smoke --insecure). The browser has its own TLS setting, Config.Insecure.
+func TargetClient(insecure bool) *http.Client {
+	return &http.Client{Transport: &http.Transport{
 		TLSClientConfig: &tls.Config{InsecureSkipVerify: insecure}, //nolint:gosec // only with E2E_INSECURE / --insecure
 		Proxy:           http.ProxyFromEnvironment,
 	}}
+}
+
+// CheckTarget makes sure the target answers before any browser is started, and says in one line what is wrong
+// when it does not: a refused connection, a name that does not resolve, an invalid certificate, a 5xx.
+func CheckTarget(ctx context.Context, target string, insecure bool) error {
+	ctx, cancel := context.WithTimeout(ctx, TargetTimeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return fmt.Errorf("target %s: %w", target, err)
 	}
-	res, err := client.Do(req)
+	res, err := TargetClient(insecure).Do(req)
 	if err != nil {
-		return fmt.Errorf("target %s is unreachable: %s", target, explainDialError(err))
+		return fmt.Errorf("target %s is unreachable: %s", target, ExplainUnreachable(err))
 	}
 	defer res.Body.Close()
 	if res.StatusCode >= 500 {
@@ -37,21 +47,27 @@ func CheckTarget(ctx context.Context, target string, insecure bool) error {
 	return nil
 }
 
-func explainDialError(err error) string {
-	var dnsErr *net.DNSError
+// IsCertificateError reports whether a request failed because the target's TLS certificate was refused
+// (self-signed, expired, for another host): a problem of the run's setup or of the site's certificate, not
+// evidence that the site is down.
+func IsCertificateError(err error) bool {
 	var certErr *tls.CertificateVerificationError
 	var unknownAuthority x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
-	var opErr *net.OpError
+	var invalid x509.CertificateInvalidError
+	return errors.As(err, &certErr) || errors.As(err, &unknownAuthority) || errors.As(err, &hostErr) || errors.As(err, &invalid)
+}
+
+// ExplainUnreachable says in a few words why a request to the target got no answer.
+func ExplainUnreachable(err error) string {
+	var dnsErr *net.DNSError
 	switch {
-	case errors.As(err, &certErr), errors.As(err, &unknownAuthority), errors.As(err, &hostErr):
-		return "its TLS certificate is not valid (" + rootCause(err) + "); for a test deployment with a self-signed certificate set E2E_INSECURE=1 (smoke: --insecure)"
+	case IsCertificateError(err):
+		return "its TLS certificate is not valid (" + rootCause(err) + "); for a test deployment with a self-signed certificate use --insecure (smoke) or E2E_INSECURE=1 (make e2e)"
 	case errors.As(err, &dnsErr):
 		return "the host name does not resolve (" + dnsErr.Err + ")"
 	case errors.Is(err, context.DeadlineExceeded):
-		return "no answer within 15s"
-	case errors.As(err, &opErr):
-		return rootCause(err)
+		return fmt.Sprintf("no answer within %s", TargetTimeout)
 	}
 	return rootCause(err)
 }
@@ -74,27 +90,37 @@ func Preflight(ctx context.Context, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := harness.OptionsFromEnv(getenv); err != nil {
+	if err := CheckBrowser(ctx, getenv); err != nil {
 		return err
-	}
-	if u := getenv(harness.EnvBrowserURL); u != "" {
-		if err := harness.CheckEndpoint(ctx, u); err != nil {
-			return err
-		}
-	} else if getenv(harness.EnvLauncher) == "" {
-		bin, err := harness.FindChrome(getenv(harness.EnvChromeBin))
-		if err != nil {
-			if getenv(harness.EnvChromeBin) != "" {
-				return fmt.Errorf("%s: %w", harness.EnvChromeBin, err)
-			}
-			return err
-		}
-		if err := harness.CheckBrowserBinary(ctx, bin); err != nil {
-			return err
-		}
 	}
 	if cfg.BaseURL != "" {
 		return CheckTarget(ctx, cfg.BaseURL, cfg.Insecure)
 	}
 	return nil
+}
+
+// CheckBrowser makes sure the browser the environment names is there before a run starts: the variables parse,
+// a DevTools endpoint answers, or the binary exists and is a Chrome or Chromium. The smoke runner calls it too.
+func CheckBrowser(ctx context.Context, getenv func(string) string) error {
+	b, err := BrowserConfigFromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	if b.BrowserURL != "" {
+		if err := harness.CheckEndpoint(ctx, b.BrowserURL); err != nil {
+			return fmt.Errorf("%s: %w", EnvBrowserURL, err)
+		}
+		return nil
+	}
+	if b.LauncherURL != "" {
+		return nil
+	}
+	bin, err := harness.FindChrome(b.ChromeBin)
+	if err != nil {
+		if b.ChromeBin != "" {
+			return fmt.Errorf("%s: %w", EnvChromeBin, err)
+		}
+		return err
+	}
+	return harness.CheckBrowserBinary(ctx, bin)
 }

@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -14,69 +13,55 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/e2e-harness/e2e/reports/artifact"
 	"github.com/e2e-harness/e2e/suites/e2e"
+	"github.com/e2e-harness/e2e/suites/suiterun"
 )
 
-// moduleRoot is the repository root, where go test and the Ginkgo CLI are run from.
-func moduleRoot(t *testing.T) string {
+// build compiles the suite package pkg (an import path) into a directory of this test.
+func build(t *testing.T, pkg string) string {
 	t.Helper()
-	dir, err := filepath.Abs("../..")
+	bin, err := suiterun.Build(t.Context(), t.TempDir(), pkg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dir
+	return bin
 }
 
-// build compiles a test binary (or a command) once for this test run.
-func build(t *testing.T, out string, args ...string) string {
+// runAlone runs a compiled suite by itself, in one process, with env added to this process's environment.
+func runAlone(t *testing.T, suite, out string, env ...string) (string, error) {
 	t.Helper()
-	cmd := exec.Command("go", append([]string{args[0], "-o", out}, args[1:]...)...)
-	cmd.Dir = moduleRoot(t)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, b)
-	}
-	return out
+	var log strings.Builder
+	err := suiterun.Command{Suite: suite, Env: append(os.Environ(), env...), OutputDir: out, Output: &log}.Run(t.Context())
+	return log.String(), err
 }
 
-func readReport(t *testing.T, dir string) []types.SpecReport {
+// itSpecs reads the It specs of the report the suite wrote into out.
+func itSpecs(t *testing.T, out string) types.SpecReports {
 	t.Helper()
-	body, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	r, err := suiterun.ReadReport(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var reports []types.Report
-	if err := json.Unmarshal(body, &reports); err != nil {
-		t.Fatal(err)
-	}
-	var specs []types.SpecReport
-	for _, r := range reports {
-		for _, s := range r.SpecReports {
-			if s.LeafNodeType == types.NodeTypeIt {
-				specs = append(specs, s)
-			}
-		}
-	}
-	return specs
+	return r.SpecReports.WithLeafNodeType(types.NodeTypeIt)
 }
 
 // A killed browser, a hung page and a crashed renderer each fail their own spec only — the crashes marked as
 // infrastructure failures, the hang as a timeout naming the action — and the suite runs to its end.
 func TestSuiteSurvivesAKilledBrowserAHungPageAndACrashedRenderer(t *testing.T) {
-	bin := build(t, filepath.Join(t.TempDir(), "crashsuite.test"), "test", "-c", "./suites/e2e/testdata/crashsuite")
+	bin := build(t, "github.com/e2e-harness/e2e/suites/e2e/testdata/crashsuite")
 	out := t.TempDir()
 	profiles, err := os.MkdirTemp("", "rp")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer os.RemoveAll(profiles)
-	cmd := exec.Command(bin, "-ginkgo.no-color")
-	cmd.Env = append(os.Environ(), "E2E_OUTPUT_DIR="+out, "E2E_PROFILE_ROOT="+profiles, "BASE_URL=")
-	output, err := cmd.CombinedOutput()
+	output, err := runAlone(t, bin, out, "E2E_PROFILE_ROOT="+profiles, "BASE_URL=")
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
 		t.Fatalf("the crash suite should fail (exit 1), got %v\n%s", err, output)
 	}
-	specs := readReport(t, out)
+	specs := itSpecs(t, out)
 	want := []struct {
 		text           string
 		failed, infra  bool
@@ -129,25 +114,36 @@ func assertNothingLeft(t *testing.T, root string) {
 	}
 }
 
-// browsersUsing lists the live processes whose command line names a path under root.
+// browsersUsing lists the live processes whose command line names a path under root, but for the janitors.
 func browsersUsing(root string) []string {
-	var out []string
+	browsers, _ := processesUsing(root)
+	return browsers
+}
+
+// processesUsing lists the live processes whose command line names a path under root: the browsers, and apart
+// from them the profile janitors, one for each launched browser whose profile is guarded.
+func processesUsing(root string) (browsers, janitors []string) {
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
 		if e.Name()[0] < '0' || e.Name()[0] > '9' {
 			continue
 		}
 		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err != nil || !strings.Contains(string(cmdline), root) || strings.Contains(string(cmdline), "e2e-profile-janitor") {
+		if err != nil || !strings.Contains(string(cmdline), root) {
 			continue
 		}
 		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
 		if err == nil && strings.Contains(string(stat), ") Z ") {
 			continue // a zombie is dead; its parent reaps it
 		}
-		out = append(out, fmt.Sprintf("%s:%s", e.Name(), strings.SplitN(string(cmdline), "\x00", 2)[0]))
+		p := fmt.Sprintf("%s:%s", e.Name(), strings.SplitN(string(cmdline), "\x00", 2)[0])
+		if strings.Contains(string(cmdline), "e2e-profile-janitor") {
+			janitors = append(janitors, p)
+		} else {
+			browsers = append(browsers, p)
+		}
 	}
-	return out
+	return browsers, janitors
 }
 
 // make e2e's processes end every browser they started and remove every profile, whether the run finishes,
@@ -155,16 +151,20 @@ func browsersUsing(root string) []string {
 // as CI does), or is killed outright (SIGKILL to every process of the run).
 func TestNothingIsLeftBehind(t *testing.T) {
 	tmp := t.TempDir()
-	suite := build(t, filepath.Join(tmp, "editor.test"), "test", "-c", "./suites/editor")
-	ginkgo := build(t, filepath.Join(tmp, "ginkgo"), "build", "github.com/onsi/ginkgo/v2/ginkgo")
+	suite := build(t, "github.com/e2e-harness/e2e/suites/editor")
+	ginkgo, err := suiterun.BuildGinkgo(t.Context(), tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A run is the leader of its own process group, as make e2e's Ginkgo CLI is in the terminal's.
 	for _, tc := range []struct {
 		name   string
-		signal func(cmd *exec.Cmd) error // nil: let the run finish
+		signal func(pid int) error // nil: let the run finish
 	}{
 		{"finished", nil},
-		{"SIGINT to the process group", func(cmd *exec.Cmd) error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) }},
-		{"SIGTERM to the Ginkgo CLI", func(cmd *exec.Cmd) error { return cmd.Process.Signal(syscall.SIGTERM) }},
-		{"SIGKILL to every process", func(cmd *exec.Cmd) error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }},
+		{"SIGINT to the process group", func(pid int) error { return syscall.Kill(-pid, syscall.SIGINT) }},
+		{"SIGTERM to the Ginkgo CLI", func(pid int) error { return syscall.Kill(pid, syscall.SIGTERM) }},
+		{"SIGKILL to every process", func(pid int) error { return syscall.Kill(-pid, syscall.SIGKILL) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			profiles, err := os.MkdirTemp("", "lp")
@@ -172,43 +172,49 @@ func TestNothingIsLeftBehind(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer os.RemoveAll(profiles)
-			args := []string{"--no-color", "-p", "--procs=2", "--timeout=5m", suite}
+			flags := []string{"--timeout=5m"}
 			if tc.signal == nil {
-				args = []string{"--no-color", "-p", "--procs=2", "--focus=selects the element", suite}
+				flags = []string{"--focus=selects the element"}
 			}
-			cmd := exec.Command(ginkgo, args...)
-			cmd.Env = append(os.Environ(), "E2E_PROFILE_ROOT="+profiles, "E2E_OUTPUT_DIR="+filepath.Join(tmp, "out"), "BASE_URL=")
-			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-			var log strings.Builder
-			cmd.Stdout, cmd.Stderr = &log, &log
-			if err := cmd.Start(); err != nil {
+			logFile, err := os.Create(filepath.Join(t.TempDir(), "run.log"))
+			if err != nil {
 				t.Fatal(err)
 			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
+			defer logFile.Close()
+			log := func() string { b, _ := os.ReadFile(logFile.Name()); return string(b) }
+			run, err := suiterun.Command{Suite: suite, Ginkgo: ginkgo, Procs: 2, Flags: flags,
+				Env: append(os.Environ(), "E2E_PROFILE_ROOT="+profiles, "BASE_URL="), OutputDir: filepath.Join(tmp, "out"), Output: logFile,
+			}.Start(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
 			if tc.signal != nil {
-				// Wait until both processes have browsers running, then break in.
-				deadline := time.Now().Add(60 * time.Second)
-				for len(browsersUsing(profiles)) < 2 {
+				// Break in once both processes have launched and guarded their browsers and the specs are under
+				// way (the CLI prints a • for each spec that passed).
+				deadline := time.Now().Add(2 * time.Minute)
+				for {
+					_, janitors := processesUsing(profiles)
+					if len(janitors) >= 2 && strings.Contains(log(), "•") {
+						break
+					}
 					if time.Now().After(deadline) {
-						_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-						t.Fatalf("no browsers started within a minute:\n%s", log.String())
+						_ = syscall.Kill(-run.Pid(), syscall.SIGKILL)
+						t.Fatalf("the browsers did not start, or no spec passed, within two minutes:\n%s", log())
 					}
 					time.Sleep(50 * time.Millisecond)
 				}
-				time.Sleep(time.Second) // into the specs
-				if err := tc.signal(cmd); err != nil {
+				if err := tc.signal(run.Pid()); err != nil {
 					t.Fatal(err)
 				}
 			}
 			select {
-			case err := <-done:
-				if tc.signal == nil && err != nil {
-					t.Fatalf("the run failed: %v\n%s", err, log.String())
+			case <-run.Done():
+				if err := run.Wait(); tc.signal == nil && err != nil {
+					t.Fatalf("the run failed: %v\n%s", err, log())
 				}
 			case <-time.After(2 * time.Minute):
-				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-				t.Fatalf("the run did not end:\n%s", log.String())
+				_ = syscall.Kill(-run.Pid(), syscall.SIGKILL)
+				t.Fatalf("the run did not end:\n%s", log())
 			}
 			assertNothingLeft(t, profiles)
 		})
@@ -219,18 +225,16 @@ func TestNothingIsLeftBehind(t *testing.T) {
 // one of three shards, and the shards together run all of it.
 func TestShardsPartitionTheSuite(t *testing.T) {
 	tmp := t.TempDir()
-	suite := build(t, filepath.Join(tmp, "editor.test"), "test", "-c", "./suites/editor")
+	suite := build(t, "github.com/e2e-harness/e2e/suites/editor")
 	ranIn := map[string][]string{}
 	var all []string
 	for i := 1; i <= 3; i++ {
 		shard := fmt.Sprintf("%d/3", i)
 		out := filepath.Join(tmp, "shard", fmt.Sprint(i))
-		cmd := exec.Command(suite, "-ginkgo.no-color")
-		cmd.Env = append(os.Environ(), "E2E_SHARD="+shard, "E2E_OUTPUT_DIR="+out, "BASE_URL=")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("shard %s failed: %v\n%s", shard, err, b)
+		if log, err := runAlone(t, suite, out, "E2E_SHARD="+shard, "BASE_URL="); err != nil {
+			t.Fatalf("shard %s failed: %v\n%s", shard, err, log)
 		}
-		specs := readReport(t, out)
+		specs := itSpecs(t, out)
 		if i == 1 {
 			for _, s := range specs {
 				all = append(all, s.FullText())
@@ -262,14 +266,12 @@ func TestShardsPartitionTheSuite(t *testing.T) {
 // A spec that lets script-made input reach the page fails, naming the event and its target, unless it declared
 // why; the declared reason is in its report.
 func TestUntrustedInputFailsTheSpecUnlessDeclared(t *testing.T) {
-	bin := build(t, filepath.Join(t.TempDir(), "untrusted.test"), "test", "-c", "./suites/e2e/testdata/untrustedsuite")
+	bin := build(t, "github.com/e2e-harness/e2e/suites/e2e/testdata/untrustedsuite")
 	out := t.TempDir()
-	cmd := exec.Command(bin, "-ginkgo.no-color")
-	cmd.Env = append(os.Environ(), "E2E_OUTPUT_DIR="+out, "BASE_URL=")
-	if b, err := cmd.CombinedOutput(); err == nil {
-		t.Fatalf("the suite should fail for its undeclared script click:\n%s", b)
+	if log, err := runAlone(t, bin, out, "BASE_URL="); err == nil {
+		t.Fatalf("the suite should fail for its undeclared script click:\n%s", log)
 	}
-	specs := readReport(t, out)
+	specs := itSpecs(t, out)
 	if len(specs) != 2 {
 		t.Fatalf("%d specs in the report", len(specs))
 	}
@@ -282,7 +284,7 @@ func TestUntrustedInputFailsTheSpecUnlessDeclared(t *testing.T) {
 	}
 	found := false
 	for _, e := range declared.ReportEntries {
-		found = found || (e.Name == "untrusted events allowed" && strings.Contains(e.StringRepresentation(), "checks the guard itself"))
+		found = found || (e.Name == artifact.EntryUntrustedAllowed && strings.Contains(e.StringRepresentation(), "checks the guard itself"))
 	}
 	if !found {
 		t.Errorf("the declared reason is not in the spec's report")

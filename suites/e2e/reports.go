@@ -49,10 +49,11 @@ func reportPath(outDir string) string {
 // opened a browser (process 1 of a parallel run that had no spec to run, say). A browser reached over
 // E2E_BROWSER_URL or a launcher is not on this machine, so it stays unknown here.
 func launchedBrowserVersion() string {
-	if os.Getenv(harness.EnvBrowserURL) != "" || os.Getenv(harness.EnvLauncher) != "" {
+	b, _ := BrowserConfigFromEnv(os.Getenv)
+	if b.BrowserURL != "" || b.LauncherURL != "" {
 		return ""
 	}
-	bin, err := harness.FindChrome("")
+	bin, err := harness.FindChrome(b.ChromeBin)
 	if err != nil {
 		return ""
 	}

@@ -18,7 +18,7 @@ import (
 
 var (
 	configMu  sync.Mutex
-	config    Config
+	runConfig Config
 	configErr error
 	configSet bool
 
@@ -33,15 +33,15 @@ var (
 func Configure(c Config) {
 	configMu.Lock()
 	defer configMu.Unlock()
-	config, configErr, configSet = c, nil, true
-	if config.SpecTimeout <= 0 {
-		config.SpecTimeout = DefaultSpecTimeout
+	runConfig, configErr, configSet = c, nil, true
+	if runConfig.SpecTimeout <= 0 {
+		runConfig.SpecTimeout = DefaultSpecTimeout
 	}
-	if config.AssertTimeout <= 0 {
-		config.AssertTimeout = DefaultAssertTimeout
+	if runConfig.AssertTimeout <= 0 {
+		runConfig.AssertTimeout = DefaultAssertTimeout
 	}
-	if config.OutputDir == "" {
-		config.OutputDir = defaultOutputDir()
+	if runConfig.OutputDir == "" {
+		runConfig.OutputDir = defaultOutputDir()
 	}
 }
 
@@ -50,10 +50,10 @@ func CurrentConfig() (Config, error) {
 	configMu.Lock()
 	defer configMu.Unlock()
 	if !configSet {
-		config, configErr = ConfigFromEnv(os.Getenv)
+		runConfig, configErr = ConfigFromEnv(os.Getenv)
 		configSet = true
 	}
-	return config, configErr
+	return runConfig, configErr
 }
 
 // Timeout is the time limit to put on every spec that drives a browser (E2E_SPEC_TIMEOUT, 30 s by default):
@@ -144,7 +144,7 @@ func setupSuite() {
 }
 
 func browserOptions(cfg Config) []harness.BrowserOption {
-	opts := []harness.BrowserOption{harness.WithAllowedHosts(baseURL)}
+	opts := append(cfg.Browser.Options(), harness.WithAllowedHosts(baseURL))
 	if cfg.WarmPath != "" {
 		opts = append(opts, harness.WithWarmURL(URL(cfg.WarmPath)))
 	}

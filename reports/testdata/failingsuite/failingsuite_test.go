@@ -1,7 +1,7 @@
 // Package failingsuite is a deliberately failing Ginkgo suite that uses the real glue, for the reports
 // package's tests: one spec passes, one passes only on its second attempt, and one signs in with a known secret
 // and then fails on a page whose title, console, exceptions, dialogs, requests and URL carry markup. The tests
-// run it with go test in a subprocess (packages under testdata are left out of ./...) and read what it wrote.
+// compile it and run it in a subprocess (packages under testdata are left out of ./...) and read what it wrote.
 package failingsuite_test
 
 import (
