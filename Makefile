@@ -13,7 +13,8 @@ PROCS   ?= 2
 # Variables a user may set on the command line; anything else is a typo that would silently change nothing.
 KNOWN_VARS := BASE_URL LABEL_FILTER FOCUS PROCS OUT E2E_SHARD E2E_OUTPUT_DIR E2E_KEEP_ARTIFACTS E2E_SPEC_TIMEOUT E2E_ASSERT_TIMEOUT \
 	E2E_ACTION_TIMEOUT E2E_NAVIGATION_TIMEOUT E2E_INSECURE E2E_POOL_SIZE E2E_FILMSTRIP E2E_PROTOCOL_TRACE \
-	CHROME_BIN E2E_BROWSER_URL E2E_LAUNCHER_URL E2E_PROFILE_ROOT E2E_WARM_PATH SOAK_RUNS BENCH_ROUNDS GO ADDR VERSION
+	CHROME_BIN E2E_BROWSER_URL E2E_LAUNCHER_URL E2E_PROFILE_ROOT E2E_WARM_PATH SOAK_RUNS BENCH_ROUNDS GO ADDR VERSION \
+	HEADLESS DURATION
 UNKNOWN_VARS := $(filter-out $(KNOWN_VARS),$(foreach v,$(-*-command-variables-*-),$(firstword $(subst =, ,$(v)))))
 ifneq ($(strip $(UNKNOWN_VARS)),)
 $(error unknown variable(s) $(UNKNOWN_VARS); the README's "Variables" section lists the ones make knows)
@@ -61,10 +62,13 @@ deps-grapesjs: ## install GrapesJS from the npm registry (lockfile) for the thir
 grapesjs: preflight deps-grapesjs ## run the GrapesJS suite: our harness on an editor nobody here wrote
 	@E2E_OUTPUT_DIR=$${E2E_OUTPUT_DIR:-$(OUT)/grapesjs} $(GINKGO) -p --procs=$(PROCS) --randomize-all --timeout=10m ./suites/grapesjs
 
+STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 .PHONY: vet
-vet: ## go vet and gofmt
+vet: ## gofmt, go vet and staticcheck (staticcheck.conf allows Ginkgo's dot imports)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "make: gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
+	$(STATICCHECK) ./...
 
 .PHONY: unit
 unit: deps-chromium deps-alertmanager ## the Go tests of every package (harness tests drive a real Chromium)
@@ -96,6 +100,11 @@ smoke: ## build the post-deploy smoke runner into $(OUT)/bin/smoke (ship it with
 .PHONY: smoke-demo
 smoke-demo: deps-chromium deps-alertmanager ## the smoke runner against a healthy fixture, the incident's bug (one severity 1 alert in a local Alertmanager) and the fix
 	@$(GO) run ./cmd/smoke-demo --out $(OUT)/smoke-demo
+
+.PHONY: record
+record: deps-chromium ## record a spec by doing it: BASE_URL=<url> [OUT=suites/editor/new_feature.go] [HEADLESS=1] [DURATION=2m]
+	@$(GO) run ./cmd/record $(if $(BASE_URL),--base-url '$(BASE_URL)') $(if $(filter command line,$(origin OUT)),--out '$(OUT)') \
+		$(if $(filter 1 true yes on,$(HEADLESS)),--headless) $(if $(DURATION),--duration '$(DURATION)')
 
 .PHONY: serve
 serve: ## serve the fixture editor on ADDR (127.0.0.1:8080)
