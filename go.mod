@@ -3,6 +3,7 @@ module github.com/e2e-harness/e2e
 go 1.26.8
 
 require (
+	github.com/alecthomas/kong v1.17.0
 	github.com/chromedp/cdproto v0.159.2
 	github.com/go-rod/rod v0.116.2
 	github.com/google/go-cmp v0.7.0

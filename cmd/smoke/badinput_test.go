@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/e2e-harness/e2e/cmd/smoke/runner"
 	"github.com/e2e-harness/e2e/reports/incident/incidenttest"
 )
 
@@ -45,7 +46,7 @@ func TestBadInputExitsTwoWithOneClearLine(t *testing.T) {
 		{name: "self-signed target with --expect-version", args: []string{"--target", tlsTarget, "--env", "prod", "--expect-version", fixtureVer},
 			want: "use --insecure"},
 		{name: "missing Chromium", env: map[string]string{"CHROME_BIN": "/nonexistent/chromium"}, args: []string{"--target", healthy, "--env", "prod"},
-			want: "no browser: /nonexistent/chromium does not exist"},
+			want: "no browser: CHROME_BIN: /nonexistent/chromium does not exist"},
 		{name: "config file with a syntax error", args: []string{"--config", writeFile("syntax.json", "{\n  \"target\": \"https://x/\",\n  \"retries\": 2,,\n}")},
 			want: "config file " + filepath.Join(dir, "syntax.json") + ": line 3, column 16: invalid character ','"},
 		{name: "config file with an unknown key", args: []string{"--env", "prod", "--config", writeFile("typo.json", `{"target": "https://x/", "retrys": 2}`)},
@@ -58,12 +59,22 @@ func TestBadInputExitsTwoWithOneClearLine(t *testing.T) {
 			want: "reading config file: open " + filepath.Join(dir, "absent.json") + ": no such file or directory"},
 		{name: "bad label filter", args: []string{"--target", healthy, "--env", "prod", "--label-filter", "critical &&"},
 			want: `--label-filter: "critical &&" is not a label expression`},
+		{name: "configured but empty secret (a missing CI secret)", env: map[string]string{"PAGERDUTY_ROUTING_KEY": ""}, args: []string{"--target", healthy, "--env", "prod"},
+			want: "PAGERDUTY_ROUTING_KEY: is set but empty (what CI passes for a secret it does not have): give it a value, unset it, or turn pagerduty off with SMOKE_DISABLE=pagerduty"},
+		{name: "configured but empty secret file variable", env: map[string]string{"SLACK_WEBHOOK_URL_FILE": " "}, args: []string{"--target", healthy, "--env", "prod"},
+			want: "SLACK_WEBHOOK_URL_FILE: is set but empty"},
+		{name: "configured but empty Alertmanager URL", env: map[string]string{"ALERTMANAGER_URL": ""}, args: []string{"--target", healthy, "--env", "prod"},
+			want: "ALERTMANAGER_URL: is set but empty"},
+		{name: "unknown system in SMOKE_DISABLE", env: map[string]string{"SMOKE_DISABLE": "pagerduty,slak"}, args: []string{"--target", healthy, "--env", "prod"},
+			want: `SMOKE_DISABLE: "slak" is not an incident system: use pagerduty, opsgenie, statuspage, alertmanager, slack, webhook`},
+		{name: "bad location", args: []string{"--target", healthy, "--env", "prod", "--location", "eu west"},
+			want: `--location: "eu west" is not a location name`},
 		{name: "half-configured incident system", env: map[string]string{"STATUSPAGE_API_KEY": statusKey}, args: []string{"--target", healthy, "--env", "prod"},
 			want: "STATUSPAGE_PAGE_ID: is not set, but STATUSPAGE_API_KEY is"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newPipeline(t, tc.env).run(tc.args...)
-			expectCode(t, r, exitCouldNotRun)
+			expectCode(t, r, runner.ExitCouldNotRun)
 			lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
 			if len(lines) != 1 || !strings.Contains(lines[0], tc.want) {
 				t.Errorf("want one line on stderr containing %q, got:\n%s", tc.want, r.stderr)
@@ -79,10 +90,10 @@ func TestRunnerFailureIsReportedAndResolved(t *testing.T) {
 	f := fixture(t)
 	hook := incidenttest.NewWebhook(t, "")
 	p := newPipeline(t, map[string]string{"SMOKE_WEBHOOK_URL": hook.WebhookURL(), "CHROME_BIN": "/nonexistent/chromium"})
-	key := "smoke/prod/" + checkRunner
+	key := "smoke/prod/" + runner.CheckRunner
 
 	r := p.run("--target", f.URL()+"/", "--env", "prod")
-	expectCode(t, r, exitCouldNotRun)
+	expectCode(t, r, runner.ExitCouldNotRun)
 	if a := lastWebhookAlert(t, hook, key); a.Action != "trigger" || a.Severity != "error" {
 		t.Errorf("webhook got %+v for %s, want an error trigger", a, key)
 	}
@@ -94,14 +105,14 @@ func TestRunnerFailureIsReportedAndResolved(t *testing.T) {
 
 	// A configuration error is reported too, as long as the environment's name is known.
 	r = p.run("--target", "not a url", "--env", "prod")
-	expectCode(t, r, exitCouldNotRun)
+	expectCode(t, r, runner.ExitCouldNotRun)
 	if n := len(hook.Payloads()); n < 4 {
 		t.Errorf("the configuration error was not reported (%d payloads)", n)
 	}
 
 	delete(p.env, "CHROME_BIN")
 	r = p.run("--target", f.URL()+"/", "--env", "prod", "--focus", incidentFocus, "--retries", "0")
-	expectCode(t, r, exitPassed)
+	expectCode(t, r, runner.ExitPassed)
 	if a := lastWebhookAlert(t, hook, key); a.Action != "resolve" {
 		t.Errorf("the working run did not resolve %s: %+v", key, a)
 	}
@@ -115,10 +126,10 @@ func TestDeployNotLiveIsSeverityOne(t *testing.T) {
 	f := fixture(t)
 	pd := incidenttest.NewPagerDuty(t)
 	p := newPipeline(t, map[string]string{"PAGERDUTY_ROUTING_KEY": pdKey, "PAGERDUTY_URL": pd.URL()})
-	key := "smoke/prod/" + checkDeployLive
+	key := "smoke/prod/" + runner.FeatureDeploy
 
 	r := p.run("--target", f.URL()+"/", "--env", "prod", "--expect-version", "1.2.4")
-	expectCode(t, r, exitCheckFailed)
+	expectCode(t, r, runner.ExitCheckFailed)
 	if strings.Contains(r.stdout, "Running Suite") {
 		t.Errorf("the browser checks ran against the old build:\n%s", r)
 	}
@@ -135,13 +146,13 @@ func TestDeployNotLiveIsSeverityOne(t *testing.T) {
 	}
 
 	r = p.run("--target", closedURL(t)+"/", "--env", "prod", "--expect-version", "1.2.4")
-	expectCode(t, r, exitCheckFailed)
+	expectCode(t, r, runner.ExitCheckFailed)
 	if ev, _ := pd.OpenAlert(key); !strings.Contains(ev.Payload.Summary, "unreachable") {
 		t.Errorf("the alert for an unreachable target says %q", ev.Payload.Summary)
 	}
 
 	r = p.run("--target", f.URL()+"/", "--env", "prod", "--expect-version", "1.2.3", "--label-filter", "critical", "--focus", incidentFocus, "--retries", "0")
-	expectCode(t, r, exitPassed)
+	expectCode(t, r, runner.ExitPassed)
 	if _, open := pd.OpenAlert(key); open {
 		t.Errorf("the live deploy did not resolve %s", key)
 	}

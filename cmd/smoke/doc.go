@@ -7,9 +7,15 @@
 // deploy of the fix failed silently, and the outage was ranked below severity 1. smoke --help documents every
 // flag, variable, convention and exit code.
 //
-// The runner starts itself a second time to run the specs (see process.go): the incident systems' secrets
-// stay out of that process, and a crashed or hung browser cannot take the alerting down with it.
+// This package is the thin main: it reads the settings (flags, environment, a JSON config file, with kong
+// through internal/config), handles signals, links the suites, and hands over to cmd/smoke/runner, which does
+// the run. The runner starts this binary a second time to run the specs; main sends that process to
+// runner.RunSpecProcess.
 //
-// What it must not do: copy or reimplement specs (they live in suites/), print or persist a secret, or exit 0
-// when something a person must look at happened.
+// deploy/ holds what runs the binary between deploys: a Dockerfile (Debian, Chromium, the static binary, a
+// non-root user), a Kubernetes CronJob and GitHub Actions workflows; deploy_test.go checks what can be checked
+// of them without a container engine.
+//
+// What it must not do: hold runner logic, copy or reimplement specs (they live in suites/), print or persist a
+// secret, or exit 0 when something a person must look at happened.
 package main

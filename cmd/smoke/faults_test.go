@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/e2e-harness/e2e/cmd/smoke/runner"
 	"github.com/e2e-harness/e2e/reports/incident/incidenttest"
 )
 
@@ -25,7 +26,7 @@ func TestAPIDownForAWholeRunIsDeliveredByTheNextRun(t *testing.T) {
 	p := newPipeline(t, map[string]string{"PAGERDUTY_ROUTING_KEY": pdKey, "PAGERDUTY_URL": closedURL(t)})
 
 	down := p.run(passingRun(f.URL() + "/")...)
-	expectCode(t, down, exitUndelivered)
+	expectCode(t, down, runner.ExitUndelivered)
 	kept := outboxEntries(t, p.stateDir)
 	if len(kept) == 0 || kept[0].Notification.Change == nil {
 		t.Fatalf("the outbox holds %+v, want this run's change event first:\n%s", kept, down)
@@ -38,7 +39,7 @@ func TestAPIDownForAWholeRunIsDeliveredByTheNextRun(t *testing.T) {
 	p.env["PAGERDUTY_URL"] = pd.URL()
 	pd.Script(incidenttest.RateLimited("1"))
 	back := p.run(passingRun(f.URL() + "/")...)
-	expectCode(t, back, exitPassed)
+	expectCode(t, back, runner.ExitPassed)
 	if left := outboxEntries(t, p.stateDir); len(left) != 0 {
 		t.Errorf("%d entries left in the outbox after a good run", len(left))
 	}
@@ -68,7 +69,7 @@ func TestRejectedNotificationIsReportedNotRetried(t *testing.T) {
 	p := newPipeline(t, map[string]string{"PAGERDUTY_ROUTING_KEY": pdKey, "PAGERDUTY_URL": pd.URL()})
 
 	r := p.run(passingRun(f.URL() + "/")...)
-	expectCode(t, r, exitUndelivered)
+	expectCode(t, r, runner.ExitUndelivered)
 	if !strings.Contains(r.stdout, "rejected change prod") || !strings.Contains(r.stdout, "Event object is invalid: routing_key unknown") {
 		t.Errorf("the rejection and the API's message are not in the output:\n%s", r)
 	}
@@ -111,7 +112,7 @@ func TestKillingTheRunnerMidDeliveryLosesNothing(t *testing.T) {
 	}
 
 	next := p.run(passingRun(f.URL() + "/")...)
-	expectCode(t, next, exitPassed)
+	expectCode(t, next, runner.ExitPassed)
 	changes := pd.Changes()
 	if len(changes) != 2 {
 		t.Fatalf("PagerDuty accepted %d change events, want the killed run's and this run's", len(changes))

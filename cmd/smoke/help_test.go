@@ -1,20 +1,30 @@
 package main
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/e2e-harness/e2e/cmd/smoke/runner"
+	"github.com/e2e-harness/e2e/internal/config"
 	"github.com/e2e-harness/e2e/reports/incident"
 )
 
 // --help is the runner's manual: every flag, every variable and every exit code is in it.
 func TestHelpExplainsEveryFlagVariableAndExitCode(t *testing.T) {
 	r := newPipeline(t, nil).run("--help")
-	expectCode(t, r, exitPassed)
-	for _, s := range settings {
-		for _, want := range []string{"--" + s.name, s.env, `"` + s.key() + `"`} {
-			if !strings.Contains(r.stdout, want) {
-				t.Errorf("--help does not mention %s", want)
+	expectCode(t, r, runner.ExitPassed)
+	settings := reflect.TypeFor[runner.Config]()
+	for i := range settings.NumField() {
+		tag := settings.Field(i).Tag
+		want := []string{"--" + tag.Get("name"), tag.Get("env")}
+		if tag.Get("name") != configFlag {
+			want = append(want, fmt.Sprintf("config key %q", config.Key(tag.Get("name"))))
+		}
+		for _, w := range want {
+			if !strings.Contains(incident.OneLine(r.stdout), w) { // kong wraps the flags' help
+				t.Errorf("--help does not mention %s", w)
 			}
 		}
 	}

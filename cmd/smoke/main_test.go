@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/e2e-harness/e2e/cmd/smoke/runner"
 	"github.com/e2e-harness/e2e/fixtures"
 	"github.com/e2e-harness/e2e/reports/incident"
 )
@@ -25,7 +26,7 @@ import (
 var smokeBin string
 
 func TestMain(m *testing.M) {
-	if _, ok := os.LookupEnv(specProcessEnv); ok {
+	if _, ok := os.LookupEnv(runner.SpecProcessEnv); ok {
 		// Never reached through the built binary; guards against a test binary started as a spec process.
 		os.Exit(2)
 	}
@@ -35,7 +36,9 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	smokeBin = filepath.Join(dir, "smoke")
-	build := exec.Command("go", "build", "-o", smokeBin, ".")
+	// Built as make smoke builds the binary that ships (static, -trimpath), so the tests drive that binary.
+	build := exec.Command("go", "build", "-trimpath", "-o", smokeBin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building the smoke binary:", err)
@@ -52,7 +55,9 @@ func TestMain(m *testing.M) {
 const (
 	incidentFocus = "inserts Current User's email at the caret"
 	incidentCheck = "insert-dynamic-data.inserts-current-user-s-email-at-the-caret-in-the-middle-of-existing-text"
-	fixtureVer    = "1.2.3"
+	// incidentFeature is the check's feature: its alert's dedup key is smoke/<env>/insert-dynamic-data.
+	incidentFeature = "insert-dynamic-data"
+	fixtureVer      = "1.2.3"
 )
 
 // fixture serves the fixture editor at version 1.2.3 for one test.
@@ -86,7 +91,9 @@ type pipeline struct {
 	t        *testing.T
 	env      map[string]string
 	stateDir string
-	runs     int
+	// reportDir, when set, is every run's report directory instead of a new one each.
+	reportDir string
+	runs      int
 }
 
 func newPipeline(t *testing.T, env map[string]string) *pipeline {
@@ -112,6 +119,12 @@ func (r *pipeline) run(args ...string) smokeRun {
 
 // start starts the binary without waiting; wait collects it.
 func (r *pipeline) start(args ...string) (wait func() smokeRun, cmd *exec.Cmd) {
+	wait, cmd, _ = r.startWatching(args...)
+	return wait, cmd
+}
+
+// startWatching is start, and stdout returns what the run printed so far.
+func (r *pipeline) startWatching(args ...string) (wait func() smokeRun, cmd *exec.Cmd, stdout func() string) {
 	r.t.Helper()
 	runSlots <- struct{}{}
 	cmd, res, out := r.command(args...)
@@ -126,12 +139,15 @@ func (r *pipeline) start(args ...string) (wait func() smokeRun, cmd *exec.Cmd) {
 		<-runSlots
 		res.took = time.Since(start)
 		return r.finish(cmd, res, out, err)
-	}, cmd
+	}, cmd, out.stdout.String
 }
 
 func (r *pipeline) command(args ...string) (*exec.Cmd, smokeRun, *outputs) {
 	r.runs++
 	res := smokeRun{reportDir: filepath.Join(r.t.TempDir(), fmt.Sprintf("report-%d", r.runs)), stateDir: r.stateDir}
+	if r.reportDir != "" {
+		res.reportDir = r.reportDir
+	}
 	all := append([]string{"--report-dir", res.reportDir, "--state-dir", r.stateDir}, args...)
 	cmd := exec.Command(smokeBin, all...)
 	cmd.Env = testEnviron(r.env)
@@ -157,20 +173,21 @@ func (r *pipeline) finish(cmd *exec.Cmd, res smokeRun, out *outputs, err error) 
 	return res
 }
 
-type outputs struct{ stdout, stderr syncBuffer }
+// outputs may be read while the run goes on (a test waiting for a line), so they lock.
+type outputs struct{ stdout, stderr lockedBuffer }
 
-type syncBuffer struct {
+type lockedBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+func (b *lockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
@@ -179,7 +196,16 @@ func (b *syncBuffer) String() string {
 // testEnviron is this process's environment without anything that configures the runner or an incident
 // system (a developer's shell must not change what a test sees), plus env.
 func testEnviron(env map[string]string) []string {
-	out := specEnviron(os.Environ())
+	drop := map[string]bool{}
+	for _, v := range incident.EnvVars() {
+		drop[v.Name], drop[v.Name+incident.FileSuffix] = true, true
+	}
+	var out []string
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); !drop[name] && !strings.HasPrefix(name, "SMOKE_") {
+			out = append(out, kv)
+		}
+	}
 	for k, v := range env {
 		out = append(out, k+"="+v)
 	}
@@ -291,4 +317,21 @@ func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) {
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
+}
+
+// lastLine is the run's last line on stdout: the exit code and its reason.
+func (r smokeRun) lastLine() string {
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	return lines[len(lines)-1]
+}
+
+// stderrLines are the run's problem lines.
+func (r smokeRun) stderrLines() []string {
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/e2e-harness/e2e/cmd/smoke/runner"
 	"github.com/e2e-harness/e2e/fixtures"
 	"github.com/e2e-harness/e2e/reports/incident/incidenttest"
 )
@@ -52,8 +53,8 @@ func TestSecretsNeverAppearInAnyOutput(t *testing.T) {
 	p := newPipeline(t, env)
 	r := p.run("--target", target+"regressions/blur-hides-button/", "--insecure", "--env", "prod",
 		"--expect-version", fixtureVer, "--focus", incidentFocus, "--retries", "0", "--delivery-timeout", "2s")
-	expectCode(t, r, exitCheckFailed)
-	if _, ok := fk.pd.OpenAlert("smoke/prod/" + incidentCheck); !ok || amPosts.Load() == 0 || len(fk.og.Alerts()) == 0 {
+	expectCode(t, r, runner.ExitCheckFailed)
+	if _, ok := fk.pd.OpenAlert("smoke/prod/" + incidentFeature); !ok || amPosts.Load() == 0 || len(fk.og.Alerts()) == 0 {
 		t.Fatalf("the alerts did not go out, so this test proves nothing:\n%s", r)
 	}
 	if len(outboxEntries(t, p.stateDir)) == 0 {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/e2e-harness/e2e/cmd/smoke/runner"
 	"github.com/e2e-harness/e2e/reports/incident/incidenttest"
 )
 
@@ -30,7 +31,7 @@ func startFakes(t *testing.T) (*fakes, map[string]string) {
 		"PAGERDUTY_ROUTING_KEY": pdKey, "PAGERDUTY_URL": f.pd.URL(),
 		"OPSGENIE_API_KEY": opsgenieKey, "OPSGENIE_URL": f.og.URL(),
 		"STATUSPAGE_API_KEY": statusKey, "STATUSPAGE_PAGE_ID": statusPageID, "STATUSPAGE_URL": f.sp.URL(),
-		"STATUSPAGE_COMPONENTS": incidentCheck + "=" + componentID,
+		"STATUSPAGE_COMPONENTS": incidentFeature + "=" + componentID,
 		"SLACK_WEBHOOK_URL":     f.slack.WebhookURL(),
 		"SMOKE_WEBHOOK_URL":     f.webhook.WebhookURL(), "SMOKE_WEBHOOK_SECRET": webhookHMAC,
 	}
@@ -44,14 +45,14 @@ func TestSeverityMappingsFlakesAndResolvesAcrossAllSenders(t *testing.T) {
 	f := fixture(t)
 	fk, env := startFakes(t)
 	p := newPipeline(t, env)
-	key := "smoke/staging/" + incidentCheck
+	key := "smoke/staging/" + incidentFeature
 	args := func(target string, retries string) []string {
 		return []string{"--target", target, "--env", "staging", "--expect-version", fixtureVer,
 			"--focus", incidentFocus, "--retries", retries, "--report-url", "https://ci.example.com/r/7/"}
 	}
 
 	// 1. The incident's regression: severity 1 everywhere.
-	expectCode(t, p.run(args(f.RegressionURL("blur-hides-button"), "0")...), exitCheckFailed)
+	expectCode(t, p.run(args(f.RegressionURL("blur-hides-button"), "0")...), runner.ExitCheckFailed)
 
 	ev, ok := fk.pd.OpenAlert(key)
 	if !ok {
@@ -87,13 +88,13 @@ func TestSeverityMappingsFlakesAndResolvesAcrossAllSenders(t *testing.T) {
 	if p := lastWebhookAlert(t, fk.webhook, key); p.Severity != "critical" || p.SeverityLevel != 1 || p.Step == "" {
 		t.Errorf("webhook alert = %+v, want severity critical (level 1) with its step", p)
 	}
-	if msgs := fk.slack.Messages(); !slices.ContainsFunc(msgs, func(m incidenttest.SlackMessage) bool { return strings.Contains(m.Text, incidentCheck) }) {
-		t.Errorf("no Slack message names the check: %+v", msgs)
+	if msgs := fk.slack.Messages(); !slices.ContainsFunc(msgs, func(m incidenttest.SlackMessage) bool { return strings.Contains(m.Text, "Insert dynamic data") }) {
+		t.Errorf("no Slack message names the feature: %+v", msgs)
 	}
 
 	// 2. Fails, then passes on the retry: a warning, not silence and not severity 1.
 	flaky := p.run(args(newFlakyTarget(t, f), "1")...)
-	expectCode(t, flaky, exitPassed)
+	expectCode(t, flaky, runner.ExitPassed)
 	if !strings.Contains(flaky.stdout, "FLAKY") {
 		t.Errorf("the run did not call the check flaky:\n%s", flaky)
 	}
@@ -112,7 +113,7 @@ func TestSeverityMappingsFlakesAndResolvesAcrossAllSenders(t *testing.T) {
 	}
 
 	// 3. Passing cleanly resolves everything the earlier runs opened.
-	expectCode(t, p.run(args(f.URL()+"/", "0")...), exitPassed)
+	expectCode(t, p.run(args(f.URL()+"/", "0")...), runner.ExitPassed)
 	if open := fk.pd.Open(); len(open) != 0 {
 		t.Errorf("PagerDuty alerts still open: %v", open)
 	}
@@ -138,7 +139,7 @@ func TestSeverityMappingsFlakesAndResolvesAcrossAllSenders(t *testing.T) {
 	}
 	// The runner's own verdicts never reached the public status page.
 	for _, inc := range fk.sp.Incidents() {
-		if strings.Contains(inc.Name, checkRunner) || strings.Contains(inc.Name, checkDeployLive) {
+		if strings.Contains(inc.Name, runner.CheckRunner) || strings.Contains(inc.Name, "Deploy") {
 			t.Errorf("the runner's own check reached Statuspage: %+v", inc)
 		}
 	}

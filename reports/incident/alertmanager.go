@@ -3,6 +3,7 @@ package incident
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -22,9 +23,14 @@ const alertmanagerSource = "e2e-smoke"
 
 // Alertmanager posts alerts to a Prometheus Alertmanager (API v2).
 //
-// Alertmanager identifies an alert by its label set {alertname, env, check,
-// severity, source}; re-posting the same labels updates the alert rather
-// than adding one, and posting it with endsAt in the past resolves it.
+// Alertmanager identifies an alert by its label set {alertname, env, feature,
+// severity, source, and location when the run has one}; re-posting the same
+// labels updates the alert rather than adding one, and posting it with endsAt
+// in the past resolves it. Route on them with group_by: [alertname, env,
+// feature], so a feature seen failing from several locations is one
+// notification listing each location's alert. (Per-check alerts from before
+// features carried "check" instead of "feature"; their retiring resolves
+// still do, so they find the alert they end.)
 //
 // Why a TTL: Alertmanager treats an alert whose endsAt has passed as
 // resolved, and fills a missing endsAt with now + resolve_timeout (5 minutes
@@ -63,7 +69,9 @@ func (m *Alertmanager) Secrets() []Secret {
 	return secrets
 }
 
-// Accepts drops deploy markers: an Alertmanager alert has no such concept.
+// Accepts drops deploy markers: an Alertmanager alert has no such concept. It
+// takes LabelsOnly resolves: it is the one sender that identifies an alert by
+// its labels.
 func (m *Alertmanager) Accepts(n Notification) bool { return n.Alert != nil }
 
 type amAlert struct {
@@ -154,8 +162,14 @@ func amLabels(a Alert, sev Severity) map[string]string {
 	if a.Env != "" {
 		labels["env"] = a.Env
 	}
+	name := "feature"
+	if a.PerCheck {
+		name = "check"
+	} else if a.Location != "" {
+		labels["location"] = a.Location
+	}
 	if a.Check != "" {
-		labels["check"] = a.Check
+		labels[name] = a.Check
 	}
 	return labels
 }
@@ -169,9 +183,15 @@ func amAnnotations(a Alert) map[string]string {
 	}
 	set("summary", a.Headline())
 	set("description", describe(a))
+	set("feature", a.FeatureName)
+	set("failing_checks", failingList(a, annotationLimit))
+	if n := len(a.Checks); n > 0 {
+		set("checks_failing", fmt.Sprintf("%d of %d", n, max(a.ChecksRun, n)))
+	}
 	set("step", a.Step)
 	set("cause", a.Cause)
 	set("version", a.Version)
+	set("location", a.Location)
 	set("report_url", a.ReportURL)
 	set("screenshot_url", a.ScreenshotURL)
 	set("target_url", a.TargetURL)

@@ -23,7 +23,7 @@ func activeAlerts(t *testing.T, ctx context.Context, am *incidenttest.Alertmanag
 
 func isFor(check, status string) func(incidenttest.AlertmanagerNotification) bool {
 	return func(n incidenttest.AlertmanagerNotification) bool {
-		return n.Status == status && n.CommonLabels["check"] == check
+		return n.Status == status && n.CommonLabels["feature"] == check
 	}
 }
 
@@ -53,7 +53,7 @@ func TestRealAlertmanagerTriggerDeduplicateResolve(t *testing.T) {
 		t.Fatalf("active alerts = %+v", active)
 	}
 	a := active[0]
-	for k, v := range map[string]string{"alertname": incident.AlertnameSmokeCheck, "env": "prod", "check": "insert-dynamic-data", "severity": "critical", "source": "e2e-smoke"} {
+	for k, v := range map[string]string{"alertname": incident.AlertnameSmokeCheck, "env": "prod", "feature": "insert-dynamic-data", "severity": "critical", "source": "e2e-smoke"} {
 		if a.Labels[k] != v {
 			t.Errorf("label %s = %q, want %q", k, a.Labels[k], v)
 		}

@@ -63,7 +63,7 @@ func TestAlertmanagerFiringAlertOutlivesResolveTimeout(t *testing.T) {
 		t.Fatalf("posted %d alerts", len(got))
 	}
 	al := got[0]
-	want := map[string]string{"alertname": incident.AlertnameSmokeCheck, "env": "prod", "check": "insert-dynamic-data", "severity": "critical", "source": "e2e-smoke"}
+	want := map[string]string{"alertname": incident.AlertnameSmokeCheck, "env": "prod", "feature": "insert-dynamic-data", "severity": "critical", "source": "e2e-smoke"}
 	for k, v := range want {
 		if al.Labels[k] != v {
 			t.Errorf("label %s = %q, want %q", k, al.Labels[k], v)

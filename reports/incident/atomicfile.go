@@ -2,6 +2,7 @@ package incident
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,14 +14,27 @@ import (
 // readers skip them.
 const tempPrefix = ".tmp-"
 
-// writeFileAtomic makes path hold data or keeps what it held before, even
-// if the process dies midway: the bytes go to a temporary file in the same
-// directory, are synced, and only then take the final name, and the
-// directory is synced so the new name survives a power cut too.
+// WriteFileAtomic makes path hold data, with permissions perm, or keeps what
+// it held before, even if the process dies midway; it creates the directory
+// if needed. The smoke runner writes its results and smoke.json with it, the
+// outbox and state their files.
+func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("creating %s: %w", filepath.Dir(path), err)
+	}
+	if err := writeFileAtomic(path, data, perm, false); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// writeFileAtomic writes through a temporary file in the same directory,
+// which is synced and only then takes the final name; the directory is
+// synced too, so the new name survives a power cut.
 //
 // With noClobber it fails with fs.ErrExist instead of replacing an existing
 // file, so two writers can never overwrite each other's outbox entries.
-func writeFileAtomic(path string, data []byte, noClobber bool) error {
+func writeFileAtomic(path string, data []byte, perm fs.FileMode, noClobber bool) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, tempPrefix+"*")
 	if err != nil {
@@ -28,6 +42,10 @@ func writeFileAtomic(path string, data []byte, noClobber bool) error {
 	}
 	tmpName := tmp.Name()
 	defer os.Remove(tmpName) // a no-op once the file has its final name
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return err

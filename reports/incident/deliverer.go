@@ -202,7 +202,7 @@ type drained struct {
 // saved entries behind it are not attempted, so order is kept; unsaved ones
 // are still tried, since they cannot wait for another run.
 func (d *pass) drain(ctx context.Context, s Sender, items []queued) drained {
-	out := drained{report: SenderReport{Sender: s.Name(), Delivered: []Delivery{}, Pending: []Delivery{}, Rejected: []Delivery{}}}
+	out := drained{report: SenderReport{Sender: s.Name(), Delivered: []Delivery{}, Pending: []Delivery{}, Rejected: []Delivery{}, Lost: []Delivery{}}}
 	var blockedBy *DeliveryError
 	for _, q := range items {
 		e := q.entry
@@ -222,6 +222,11 @@ func (d *pass) drain(ctx context.Context, s Sender, items []queued) drained {
 		case err == nil:
 			d.log(slog.LevelInfo, "delivered", "sender", s.Name(), "notification", e.Notification.String(), "attempts", attempts)
 			out.report.Delivered = append(out.report.Delivered, del)
+		case err.Retryable && !q.saved:
+			del.Err = err
+			d.log(slog.LevelError, "not delivered, and not in the outbox: lost", "sender", s.Name(), "notification", e.Notification.String(), "error", err.Error())
+			out.report.Lost = append(out.report.Lost, del)
+			continue
 		case err.Retryable:
 			del.Err = err
 			d.log(slog.LevelWarn, "kept in the outbox", "sender", s.Name(), "notification", e.Notification.String(), "error", err.Error())
@@ -316,8 +321,15 @@ func prepare(n Notification, now time.Time, red *Redactor) Notification {
 		if a.Timestamp.IsZero() {
 			a.Timestamp = now.UTC()
 		}
-		for _, f := range []*string{&a.Summary, &a.Step, &a.Cause, &a.Version, &a.TargetURL, &a.ReportURL, &a.ScreenshotURL} {
+		for _, f := range []*string{&a.Summary, &a.Step, &a.Cause, &a.Version, &a.TargetURL, &a.ReportURL, &a.ScreenshotURL, &a.FeatureName, &a.Location} {
 			*f = red.Scrub(*f)
+		}
+		a.Checks = slices.Clone(a.Checks)
+		for i := range a.Checks {
+			c := &a.Checks[i]
+			for _, f := range []*string{&c.Title, &c.Step, &c.Cause, &c.Screenshot} {
+				*f = red.Scrub(*f)
+			}
 		}
 		a.Details = scrubMap(a.Details, red)
 		return Notification{Alert: &a}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -26,9 +27,20 @@ type EnvVar struct {
 // that holds the value, e.g. PAGERDUTY_ROUTING_KEY_FILE.
 const FileSuffix = "_FILE"
 
+// DisableVar turns incident systems off explicitly, by sender name.
+const DisableVar = "SMOKE_DISABLE"
+
+// senderNames are the names SMOKE_DISABLE accepts, in SendersFromEnv's order.
+var senderNames = []string{"pagerduty", "opsgenie", "statuspage", "alertmanager", "slack", "webhook"}
+
 // EnvVars lists every variable SendersFromEnv reads, grouped by sender.
 func EnvVars() []EnvVar {
 	return []EnvVar{
+		{Name: DisableVar, Sender: "every system",
+			Doc: "comma-separated systems to leave off even though their variables are set, e.g. pagerduty,slack (names: " +
+				strings.Join(senderNames, ", ") + "). A required variable that is set but empty, which is what CI passes " +
+				"for a secret it does not have, is an error (exit 2) unless its system is listed here; an unset one simply " +
+				"leaves its system off"},
 		{Name: "PAGERDUTY_ROUTING_KEY", Sender: "pagerduty", Secret: true, Required: true,
 			Doc: "Events API v2 integration (routing) key; enables PagerDuty alerts and deploy change events"},
 		{Name: "PAGERDUTY_URL", Sender: "pagerduty",
@@ -42,7 +54,7 @@ func EnvVars() []EnvVar {
 		{Name: "STATUSPAGE_PAGE_ID", Sender: "statuspage", Required: true,
 			Doc: "id of the page to open incidents on"},
 		{Name: "STATUSPAGE_COMPONENTS", Sender: "statuspage",
-			Doc: "check=component-id pairs, comma separated (e.g. insert-dynamic-data=abc123,editor-loads=def456)"},
+			Doc: "feature=component-id pairs, comma separated (e.g. insert-dynamic-data=abc123,canvas=def456); features that share a component share one incident, open while any of them fails"},
 		{Name: "STATUSPAGE_URL", Sender: "statuspage",
 			Doc: "API base URL (default " + DefaultStatuspageURL + ")"},
 		{Name: "ALERTMANAGER_URL", Sender: "alertmanager", Required: true,
@@ -64,69 +76,121 @@ func EnvVars() []EnvVar {
 // value; all problems are reported at once, joined, each a *[ConfigError].
 // No variables at all is not an error: it yields no senders.
 //
+// getenv cannot tell an empty variable from an unset one, so here both mean
+// "not set"; [SendersFromLookup] tells them apart, as a runner should.
+//
 // Secret variables may be given as NAME_FILE, the path of a file holding
 // the value (trailing whitespace trimmed).
 func SendersFromEnv(getenv func(string) string) ([]Sender, error) {
-	return sendersFromEnv(getenv, os.ReadFile)
+	return SendersFromLookup(func(name string) (string, bool) { v := getenv(name); return v, v != "" })
 }
 
-func sendersFromEnv(getenv func(string) string, readFile func(string) ([]byte, error)) ([]Sender, error) {
-	e := &envReader{getenv: getenv, readFile: readFile}
+// SendersFromLookup is [SendersFromEnv] with lookup, such as os.LookupEnv,
+// which says whether a variable is set at all. A required variable that is
+// set but empty is then an error: CI passes an empty value for a secret it
+// does not have, and an incident system turned off by a missing secret would
+// be silence where an alert was meant to be. Listing the system in
+// SMOKE_DISABLE turns it off on purpose, whatever its variables say.
+func SendersFromLookup(lookup func(string) (string, bool)) ([]Sender, error) {
+	return sendersFromEnv(lookup, os.ReadFile)
+}
+
+// DisabledSenders returns the systems SMOKE_DISABLE turns off, or the error
+// SendersFromLookup reports for it.
+func DisabledSenders(lookup func(string) (string, bool)) ([]string, error) {
+	e := &envReader{lookup: lookup}
+	off := e.disabledSet()
+	if len(e.errs) > 0 {
+		return nil, e.errs[0]
+	}
+	var names []string
+	for _, n := range senderNames {
+		if off[n] {
+			names = append(names, n)
+		}
+	}
+	return names, nil
+}
+
+func sendersFromEnv(lookup func(string) (string, bool), readFile func(string) ([]byte, error)) ([]Sender, error) {
+	e := &envReader{lookup: lookup, readFile: readFile}
+	off := e.disabledSet()
 	var senders []Sender
 
-	if key, base := e.secret("PAGERDUTY_ROUTING_KEY"), e.baseURL("PAGERDUTY_URL"); !key.IsZero() {
-		senders = append(senders, &PagerDuty{RoutingKey: key, BaseURL: base})
-	} else {
-		e.orphans("PAGERDUTY_ROUTING_KEY", "PAGERDUTY_URL")
-	}
-
-	if key, base := e.secret("OPSGENIE_API_KEY"), e.baseURL("OPSGENIE_URL"); !key.IsZero() {
-		senders = append(senders, &Opsgenie{APIKey: key, BaseURL: base})
-	} else {
-		e.orphans("OPSGENIE_API_KEY", "OPSGENIE_URL")
-	}
-
-	key, page := e.secret("STATUSPAGE_API_KEY"), e.plain("STATUSPAGE_PAGE_ID")
-	components, base := e.componentMap("STATUSPAGE_COMPONENTS"), e.baseURL("STATUSPAGE_URL")
-	switch {
-	case !key.IsZero() && page != "":
-		if strings.ContainsAny(page, "/?#") {
-			e.fail("STATUSPAGE_PAGE_ID", "contains '/', '?' or '#'; a page id is a short alphanumeric code")
+	if !off["pagerduty"] {
+		e.requireNotBlank("pagerduty", "PAGERDUTY_ROUTING_KEY")
+		if key, base := e.secret("PAGERDUTY_ROUTING_KEY"), e.baseURL("PAGERDUTY_URL"); !key.IsZero() {
+			senders = append(senders, &PagerDuty{RoutingKey: key, BaseURL: base})
+		} else {
+			e.orphans("PAGERDUTY_ROUTING_KEY", "PAGERDUTY_URL")
 		}
-		senders = append(senders, &Statuspage{APIKey: key, PageID: page, Components: components, BaseURL: base})
-	case !key.IsZero():
-		e.fail("STATUSPAGE_PAGE_ID", "is not set, but STATUSPAGE_API_KEY is; set both to enable Statuspage")
-	case page != "" && !e.failed("STATUSPAGE_API_KEY"):
-		e.fail("STATUSPAGE_API_KEY", "is not set (nor STATUSPAGE_API_KEY_FILE), but STATUSPAGE_PAGE_ID is; set both to enable Statuspage")
-	default:
-		e.orphans("STATUSPAGE_API_KEY", "STATUSPAGE_COMPONENTS", "STATUSPAGE_URL")
 	}
 
-	if base, ttl := e.baseURL("ALERTMANAGER_URL"), e.duration("ALERTMANAGER_ALERT_TTL"); base != "" {
-		am := &Alertmanager{BaseURL: base, TTL: ttl}
-		// Credentials in the URL move to fields where they cannot be
-		// printed by accident along with the sender.
-		if u, err := url.Parse(base); err == nil && u.User != nil {
-			if p, ok := u.User.Password(); ok {
-				am.Username, am.Password = u.User.Username(), NewSecret(p)
-				u.User = nil
-				am.BaseURL = u.String()
+	if !off["opsgenie"] {
+		e.requireNotBlank("opsgenie", "OPSGENIE_API_KEY")
+		if key, base := e.secret("OPSGENIE_API_KEY"), e.baseURL("OPSGENIE_URL"); !key.IsZero() {
+			senders = append(senders, &Opsgenie{APIKey: key, BaseURL: base})
+		} else {
+			e.orphans("OPSGENIE_API_KEY", "OPSGENIE_URL")
+		}
+	}
+
+	if !off["statuspage"] {
+		e.requireNotBlank("statuspage", "STATUSPAGE_API_KEY", "STATUSPAGE_PAGE_ID")
+		key, page := e.secret("STATUSPAGE_API_KEY"), e.plain("STATUSPAGE_PAGE_ID")
+		components, base := e.componentMap("STATUSPAGE_COMPONENTS"), e.baseURL("STATUSPAGE_URL")
+		switch {
+		case !key.IsZero() && page != "":
+			if strings.ContainsAny(page, "/?#") {
+				e.fail("STATUSPAGE_PAGE_ID", "contains '/', '?' or '#'; a page id is a short alphanumeric code")
 			}
+			senders = append(senders, &Statuspage{APIKey: key, PageID: page, Components: components, BaseURL: base})
+		case e.failed("STATUSPAGE_PAGE_ID") || e.failed("STATUSPAGE_API_KEY"):
+		case !key.IsZero():
+			e.fail("STATUSPAGE_PAGE_ID", "is not set, but STATUSPAGE_API_KEY is; set both to enable Statuspage")
+		case page != "":
+			e.fail("STATUSPAGE_API_KEY", "is not set (nor STATUSPAGE_API_KEY_FILE), but STATUSPAGE_PAGE_ID is; set both to enable Statuspage")
+		default:
+			e.orphans("STATUSPAGE_API_KEY", "STATUSPAGE_COMPONENTS", "STATUSPAGE_URL")
 		}
-		senders = append(senders, am)
-	} else if !e.failed("ALERTMANAGER_URL") {
-		e.orphans("ALERTMANAGER_URL", "ALERTMANAGER_ALERT_TTL")
 	}
 
-	if hook := e.secretURL("SLACK_WEBHOOK_URL"); !hook.IsZero() {
-		senders = append(senders, &Slack{WebhookURL: hook})
+	if !off["alertmanager"] {
+		e.requireNotBlank("alertmanager", "ALERTMANAGER_URL")
+		if base, ttl := e.baseURL("ALERTMANAGER_URL"), e.duration("ALERTMANAGER_ALERT_TTL"); base != "" {
+			am := &Alertmanager{BaseURL: base, TTL: ttl}
+			// Credentials in the URL move to fields where they cannot be
+			// printed by accident along with the sender.
+			if u, err := url.Parse(base); err == nil && u.User != nil {
+				if p, ok := u.User.Password(); ok {
+					am.Username, am.Password = u.User.Username(), NewSecret(p)
+					u.User = nil
+					am.BaseURL = u.String()
+				}
+			}
+			senders = append(senders, am)
+		} else if !e.failed("ALERTMANAGER_URL") {
+			e.orphans("ALERTMANAGER_URL", "ALERTMANAGER_ALERT_TTL")
+		}
 	}
 
-	hook, secret := e.secretURL("SMOKE_WEBHOOK_URL"), e.secret("SMOKE_WEBHOOK_SECRET")
-	if !hook.IsZero() {
-		senders = append(senders, &Webhook{URL: hook, Secret: secret})
-	} else if !e.failed("SMOKE_WEBHOOK_URL") {
-		e.orphans("SMOKE_WEBHOOK_URL", "SMOKE_WEBHOOK_SECRET")
+	if !off["slack"] {
+		e.requireNotBlank("slack", "SLACK_WEBHOOK_URL")
+		if hook := e.secretURL("SLACK_WEBHOOK_URL"); !hook.IsZero() {
+			senders = append(senders, &Slack{WebhookURL: hook})
+		}
+	}
+
+	if !off["webhook"] {
+		e.requireNotBlank("webhook", "SMOKE_WEBHOOK_URL")
+		hook, secret := e.secretURL("SMOKE_WEBHOOK_URL"), e.secret("SMOKE_WEBHOOK_SECRET")
+		if !hook.IsZero() {
+			// An empty signing secret would send unsigned requests a receiver may trust.
+			e.requireNotBlank("webhook", "SMOKE_WEBHOOK_SECRET")
+			senders = append(senders, &Webhook{URL: hook, Secret: secret})
+		} else if !e.failed("SMOKE_WEBHOOK_URL") {
+			e.orphans("SMOKE_WEBHOOK_URL", "SMOKE_WEBHOOK_SECRET")
+		}
 	}
 
 	if len(e.errs) > 0 {
@@ -138,10 +202,66 @@ func sendersFromEnv(getenv func(string) string, readFile func(string) ([]byte, e
 // envReader collects every configuration problem instead of stopping at the
 // first, so one run of the runner shows all that needs fixing.
 type envReader struct {
-	getenv   func(string) string
+	lookup   func(string) (string, bool)
 	readFile func(string) ([]byte, error)
 	errs     []error
 	seen     map[string]bool // variables that were set, directly or by file
+}
+
+func (e *envReader) getenv(name string) string {
+	v, _ := e.lookup(name)
+	return v
+}
+
+// blank reports a variable that is set to nothing but white space.
+func (e *envReader) blank(name string) bool {
+	v, set := e.lookup(name)
+	return set && strings.TrimSpace(v) == ""
+}
+
+// requireNotBlank fails each of names (or its NAME_FILE) that is set but empty, unless the other spelling
+// holds a value.
+func (e *envReader) requireNotBlank(sender string, names ...string) {
+	for _, name := range names {
+		for _, n := range []string{name, name + FileSuffix} {
+			other := name
+			if n == name {
+				other = name + FileSuffix
+			}
+			if _, isSecret := secretVars[name]; !isSecret && n != name {
+				continue
+			}
+			if e.blank(n) && strings.TrimSpace(e.getenv(other)) == "" {
+				e.fail(n, fmt.Sprintf("is set but empty (what CI passes for a secret it does not have): give it a value, unset it, or turn %s off with %s=%s", sender, DisableVar, sender))
+			}
+		}
+	}
+}
+
+// secretVars are the variables that may also be given as NAME_FILE.
+var secretVars = func() map[string]struct{} {
+	m := map[string]struct{}{}
+	for _, v := range EnvVars() {
+		if v.Secret {
+			m[v.Name] = struct{}{}
+		}
+	}
+	return m
+}()
+
+// disabledSet parses SMOKE_DISABLE.
+func (e *envReader) disabledSet() map[string]bool {
+	off := map[string]bool{}
+	raw := e.getenv(DisableVar)
+	for _, name := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' }) {
+		name = strings.ToLower(name)
+		if !slices.Contains(senderNames, name) {
+			e.fail(DisableVar, fmt.Sprintf("%q is not an incident system: use %s", name, strings.Join(senderNames, ", ")))
+			continue
+		}
+		off[name] = true
+	}
+	return off
 }
 
 func (e *envReader) fail(name, problem string) {
@@ -177,6 +297,8 @@ func (e *envReader) secret(name string) Secret {
 	direct := strings.TrimSpace(e.getenv(name))
 	path := strings.TrimSpace(e.getenv(name + FileSuffix))
 	switch {
+	case e.failed(name) || e.failed(name+FileSuffix):
+		return Secret{}
 	case direct != "" && path != "":
 		e.mark(name)
 		e.fail(name, "is set both directly and through "+name+FileSuffix+"; set one")
@@ -244,7 +366,7 @@ func (e *envReader) duration(name string) time.Duration {
 	return d
 }
 
-// componentMap parses "check=id,check=id". Component ids are not secret,
+// componentMap parses "feature=id,feature=id". Component ids are not secret,
 // so the offending entry is quoted.
 func (e *envReader) componentMap(name string) map[string]string {
 	v := e.plain(name)
@@ -261,10 +383,10 @@ func (e *envReader) componentMap(name string) map[string]string {
 		check, id = strings.TrimSpace(check), strings.TrimSpace(id)
 		switch {
 		case !ok || check == "" || id == "":
-			e.fail(name, fmt.Sprintf("entry %d %q is not check=component-id", i+1, entry))
+			e.fail(name, fmt.Sprintf("entry %d %q is not feature=component-id", i+1, entry))
 			continue
 		case m[check] != "":
-			e.fail(name, fmt.Sprintf("check %q is mapped twice", check))
+			e.fail(name, fmt.Sprintf("feature %q is mapped twice", check))
 			continue
 		}
 		m[check] = id

@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -79,3 +80,19 @@ func (e *CorruptEntryError) Error() string {
 }
 
 func (e *CorruptEntryError) Unwrap() error { return e.Err }
+
+// ErrStateLocked means another run holds the state directory.
+var ErrStateLocked = errors.New("another smoke run is using the state directory")
+
+// LockInterruptedError is a run stopped (SIGTERM, Ctrl-C) while it waited for another run to release the state
+// directory: it never held the directory, so it wrote nothing there.
+type LockInterruptedError struct {
+	Dir   string
+	Cause error // context.Cause of the cancelled context, e.g. "interrupted by SIGTERM"
+}
+
+func (e *LockInterruptedError) Error() string {
+	return fmt.Sprintf("%v while waiting for another smoke run to release the state directory %s", e.Cause, e.Dir)
+}
+
+func (e *LockInterruptedError) Unwrap() error { return e.Cause }

@@ -79,8 +79,16 @@ func ExampleState_Update() {
 	state, _ := incident.LoadState(dir)
 	_ = state.Save() // an earlier run left a state with nothing open
 
+	// Two of a feature's checks fail, one of another is flaky: one alert per feature.
+	idd := func(check, title string, outcome incident.Outcome) incident.CheckResult {
+		return incident.CheckResult{Env: "prod", Check: "insert-dynamic-data." + check, Title: title,
+			Feature: "insert-dynamic-data", FeatureName: "Insert dynamic data", Critical: true, Outcome: outcome,
+			Step: "clicking Insert dynamic data", Cause: "input not received", Version: "1.4.2"}
+	}
 	alerts := state.Update([]incident.CheckResult{
-		{Env: "prod", Check: "insert-dynamic-data", Critical: true, Outcome: incident.Failed, Step: "click Insert dynamic data", Version: "1.4.2"},
+		idd("inserts-the-email", "inserts the email", incident.Failed),
+		idd("keeps-typing", "keeps typing after the chip", incident.Failed),
+		idd("closes-with-escape", "closes with Escape", incident.Passed),
 		{Env: "prod", Check: "autosave", Outcome: incident.Flaky, Version: "1.4.2"},
 		{Env: "prod", Check: "editor-loads", Outcome: incident.Passed, Version: "1.4.2"},
 	}, time.Now())
@@ -89,7 +97,7 @@ func ExampleState_Update() {
 	}
 	// Output:
 	// trigger smoke/prod/insert-dynamic-data (critical)
-	//   SEV1: Smoke check insert-dynamic-data failed on prod (version 1.4.2) at step "click Insert dynamic data"
+	//   SEV1: Insert dynamic data broken on prod (version 1.4.2): 2 of 3 checks fail; first "inserts the email" at step "clicking Insert dynamic data": input not received
 	// trigger smoke/prod/autosave (warning)
-	//   Flaky smoke check autosave on prod (version 1.4.2): failed, then passed on retry
+	//   Flaky: autosave on prod (version 1.4.2): failed, then passed on retry
 }

@@ -88,14 +88,16 @@ const (
 	ActionResolve Action = "resolve"
 )
 
-// DedupKey is the stable identity of a check's alert in one environment:
-// "smoke/<env>/<check>". Every sender uses it (or the env and check labels it
-// is made of) so that a repeated trigger updates one alert instead of opening
-// another, and a resolve finds the alert without local state. Characters
-// outside [A-Za-z0-9._-] become "-" so the key is safe in URL paths and
-// label values and cannot grow extra "/" separators.
-func DedupKey(env, check string) string {
-	return "smoke/" + keyPart(env) + "/" + keyPart(check)
+// DedupKey is the stable identity of a feature's alert in one environment:
+// "smoke/<env>/<feature>". Every sender uses it (or the env and feature
+// labels it is made of) so that a repeated trigger updates one alert instead
+// of opening another, and a resolve finds the alert without local state.
+// Characters outside [A-Za-z0-9._-] become "-" so the key is safe in URL
+// paths and label values and cannot grow extra "/" separators. (Before
+// alerts were grouped by feature, the second part was a check's name; such
+// per-check alerts are retired by [State.Update].)
+func DedupKey(env, feature string) string {
+	return "smoke/" + keyPart(env) + "/" + keyPart(feature)
 }
 
 func keyPart(s string) string {
@@ -108,21 +110,61 @@ func keyPart(s string) string {
 	}, s)
 }
 
-// Alert is one trigger or resolve for one check in one environment.
+// Alert is one trigger or resolve for one feature in one environment: every
+// failing check of the feature is in one alert, so one broken button is one
+// page, however many checks it breaks.
 //
 // Its JSON form is what the outbox stores, so it holds no secrets and adding
 // fields must stay backward compatible.
 type Alert struct {
-	Action   Action   `json:"action"`
-	DedupKey string   `json:"dedup_key"`
-	Env      string   `json:"env"`
+	Action   Action `json:"action"`
+	DedupKey string `json:"dedup_key"`
+	Env      string `json:"env"`
+	// Check names what the alert is about: the feature (its slug, e.g.
+	// insert-dynamic-data), or on a PerCheck alert the one check.
 	Check    string   `json:"check"`
 	Severity Severity `json:"severity,omitempty"`
+
+	// FeatureName is the feature as people call it ("Insert dynamic data"),
+	// for headlines; empty: Check is used.
+	FeatureName string `json:"feature_name,omitzero"`
+	// Checks lists the failing checks of the feature, the first one first
+	// (its step and cause are also in Step and Cause). Empty on a resolve.
+	Checks []FailingCheck `json:"checks,omitempty"`
+	// ChecksRun is how many of the feature's checks ran, for "7 of 8 fail".
+	ChecksRun int `json:"checks_run,omitzero"`
+	// Location is where the run came from (--location): a label and detail,
+	// never part of the dedup key, so one broken feature seen from several
+	// places is one incident.
+	Location string `json:"location,omitzero"`
+
+	// PerCheck marks an alert of the scheme before features, one alert per
+	// check: only the resolves that retire such alerts are sent, and
+	// Alertmanager, which identifies an alert by its labels, needs to know
+	// that its label was "check", not "feature".
+	PerCheck bool `json:"per_check,omitzero"`
+	// ReplacedBy is set on a resolve that retires a per-check alert: the
+	// feature alert that speaks for its check from now on.
+	ReplacedBy string `json:"replaced_by,omitzero"`
+	// LabelsOnly marks a retiring resolve whose dedup key lives on as a
+	// feature alert: only senders that identify alerts by their labels
+	// (Alertmanager) have something to resolve; the others skip it.
+	LabelsOnly bool `json:"labels_only,omitzero"`
+	// OpenFeatures, on a resolve, lists the features of the environment
+	// still failing after this run, so a sender that groups features (a
+	// status page component) keeps what another feature still breaks.
+	OpenFeatures []string `json:"open_features,omitempty"`
 
 	// PreviousSeverity is set when an open alert changes severity. Alertmanager
 	// identifies an alert by its labels, severity among them, so it needs the
 	// old value to resolve the alert the new one replaces.
 	PreviousSeverity Severity `json:"previous_severity,omitzero"`
+
+	// Repeat marks a trigger that says nothing new: the alert is open with
+	// the same severity and the same failing checks. Incident APIs take it as
+	// a refresh of the open alert; chat senders skip it, so a scheduled run
+	// every few minutes does not post the same failure again and again.
+	Repeat bool `json:"repeat,omitzero"`
 
 	// Flaky marks a check that failed and then passed on retry. It is sent as
 	// a Warning trigger, never dropped: a flake today is often tomorrow's
@@ -154,22 +196,46 @@ type Alert struct {
 	Timestamp time.Time `json:"timestamp,omitzero"`
 }
 
-// NewTrigger returns a trigger for check in env with its dedup key set.
-func NewTrigger(env, check string, severity Severity) Alert {
-	return Alert{Action: ActionTrigger, DedupKey: DedupKey(env, check), Env: env, Check: check, Severity: severity}
+// FailingCheck is one failing (or flaky) check of a feature's alert.
+type FailingCheck struct {
+	Check    string `json:"check"`           // the check's name, e.g. insert-dynamic-data.inserts-…
+	Title    string `json:"title,omitempty"` // the spec's own words, e.g. "inserts Current User's email at the caret"
+	Critical bool   `json:"critical,omitempty"`
+	Flaky    bool   `json:"flaky,omitempty"` // failed, then passed on a retry
+	Step     string `json:"step,omitempty"`
+	Cause    string `json:"cause,omitempty"`
+	// Screenshot is the failure screenshot's URL, or its path when the report
+	// is not published.
+	Screenshot string `json:"screenshot,omitempty"`
 }
 
-// NewResolve returns a resolve for check in env with its dedup key set.
-func NewResolve(env, check string) Alert {
-	return Alert{Action: ActionResolve, DedupKey: DedupKey(env, check), Env: env, Check: check}
+// Name is the check as a person reads it: its title, else its name.
+func (c FailingCheck) Name() string { return firstNonEmpty(c.Title, c.Check) }
+
+// NewTrigger returns a trigger for feature in env with its dedup key set.
+func NewTrigger(env, feature string, severity Severity) Alert {
+	return Alert{Action: ActionTrigger, DedupKey: DedupKey(env, feature), Env: env, Check: feature, Severity: severity}
+}
+
+// NewResolve returns a resolve for feature in env with its dedup key set.
+func NewResolve(env, feature string) Alert {
+	return Alert{Action: ActionResolve, DedupKey: DedupKey(env, feature), Env: env, Check: feature}
 }
 
 // Notification wraps the alert for a [Sender].
 func (a Alert) Notification() Notification { return Notification{Alert: &a} }
 
+// Subject is what a headline calls the alert's feature.
+func (a Alert) Subject() string {
+	if a.PerCheck {
+		return "Smoke check " + a.Check
+	}
+	return firstNonEmpty(a.FeatureName, a.Check)
+}
+
 // Headline returns the summary, or one made from the other fields, on one line.
 func (a Alert) Headline() string {
-	if s := oneLine(a.Summary); s != "" {
+	if s := OneLine(a.Summary); s != "" {
 		return s
 	}
 	var b strings.Builder
@@ -177,13 +243,22 @@ func (a Alert) Headline() string {
 	if a.Version != "" {
 		version = " (version " + a.Version + ")"
 	}
+	from := ""
+	if a.Location != "" {
+		from = ", seen from " + a.Location
+	}
 	switch {
+	case a.Action == ActionResolve && a.ReplacedBy != "":
+		fmt.Fprintf(&b, "%s on %s is now part of the alert %s (one alert per feature)", a.Subject(), a.Env, a.ReplacedBy)
 	case a.Action == ActionResolve:
-		fmt.Fprintf(&b, "Smoke check %s passes again on %s%s", a.Check, a.Env, version)
+		fmt.Fprintf(&b, "%s works again on %s%s%s", a.Subject(), a.Env, version, from)
+		if a.ChecksRun > 0 {
+			fmt.Fprintf(&b, ": %d %s pass", a.ChecksRun, plural(a.ChecksRun, "check", "checks"))
+		}
 	case a.Flaky:
-		fmt.Fprintf(&b, "Flaky smoke check %s on %s%s", a.Check, a.Env, version)
+		fmt.Fprintf(&b, "Flaky: %s on %s%s%s", a.Subject(), a.Env, version, from)
 		if a.Step != "" {
-			fmt.Fprintf(&b, ": failed at step %q, then passed on retry", oneLine(a.Step))
+			fmt.Fprintf(&b, ": failed at step %q, then passed on retry", OneLine(a.Step))
 		} else {
 			b.WriteString(": failed, then passed on retry")
 		}
@@ -191,15 +266,38 @@ func (a Alert) Headline() string {
 		if a.Severity == SeverityCritical {
 			b.WriteString("SEV1: ")
 		}
-		fmt.Fprintf(&b, "Smoke check %s failed on %s%s", a.Check, a.Env, version)
-		if a.Step != "" {
-			fmt.Fprintf(&b, " at step %q", oneLine(a.Step))
+		fmt.Fprintf(&b, "%s broken on %s%s%s", a.Subject(), a.Env, version, from)
+		failing := 0
+		for _, c := range a.Checks {
+			if !c.Flaky {
+				failing++
+			}
 		}
-		if c := oneLine(a.Cause); c != "" {
+		if a.ChecksRun > 1 && failing > 0 {
+			fmt.Fprintf(&b, ": %d of %d checks %s", failing, a.ChecksRun, plural(failing, "fails", "fail"))
+		}
+		if len(a.Checks) > 0 && a.Checks[0].Title != "" && a.Checks[0].Title != a.Subject() {
+			lead := ": "
+			if failing > 1 {
+				lead = "; first "
+			}
+			fmt.Fprintf(&b, "%s%q", lead, truncate(OneLine(a.Checks[0].Title), 120))
+		}
+		if a.Step != "" {
+			fmt.Fprintf(&b, " at step %q", OneLine(a.Step))
+		}
+		if c := OneLine(a.Cause); c != "" {
 			b.WriteString(": " + truncate(c, 300))
 		}
 	}
 	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func (a Alert) validate() error {
@@ -259,7 +357,7 @@ func (c Change) Notification() Notification { return Notification{Change: &c} }
 
 // Headline returns the summary, or one made from the other fields, on one line.
 func (c Change) Headline() string {
-	if s := oneLine(c.Summary); s != "" {
+	if s := OneLine(c.Summary); s != "" {
 		return s
 	}
 	return fmt.Sprintf("Deployed %s to %s", c.Version, c.Env)
@@ -337,9 +435,10 @@ func (n Notification) String() string {
 	return "empty notification"
 }
 
-// oneLine collapses runs of whitespace, newlines included, to one space:
-// every API here shows the summary as a single line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// OneLine collapses runs of white space, newlines included, to one space:
+// every API here shows a summary as a single line, and the smoke runner
+// reports each problem on one.
+func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // truncate shortens s to at most limit runes, ending in "…" when it cut,
 // and never splits a rune. Limits are in characters because that is how

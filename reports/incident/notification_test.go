@@ -98,7 +98,7 @@ func TestHeadlineSaysWhatHappened(t *testing.T) {
 		t.Errorf("flaky headline = %q", got)
 	}
 	r := NewResolve("prod", "insert-dynamic-data")
-	if got := r.Headline(); !strings.Contains(got, "passes again") {
+	if got := r.Headline(); !strings.Contains(got, "works again") {
 		t.Errorf("resolve headline = %q", got)
 	}
 	a.Summary = "  custom\n summary "

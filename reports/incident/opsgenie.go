@@ -37,8 +37,9 @@ type Opsgenie struct {
 func (o *Opsgenie) Name() string      { return "opsgenie" }
 func (o *Opsgenie) Secrets() []Secret { return []Secret{o.APIKey} }
 
-// Accepts drops deploy markers: Opsgenie alerts have no such concept.
-func (o *Opsgenie) Accepts(n Notification) bool { return n.Alert != nil }
+// Accepts drops deploy markers (Opsgenie alerts have no such concept) and
+// LabelsOnly resolves (an alias outlives a change of labels).
+func (o *Opsgenie) Accepts(n Notification) bool { return n.Alert != nil && !n.Alert.LabelsOnly }
 
 // opsgeniePriority puts a critical check at P1. Error is P3 rather than P2
 // so that only checks someone labelled critical page at the top priority.
@@ -102,7 +103,12 @@ func (o *Opsgenie) Send(ctx context.Context, n Notification) error {
 	}
 	details := map[string]string{}
 	for k, v := range alertDetails(a) {
-		details[k] = truncate(fmt.Sprint(v), opsgenieDetailLimit)
+		text, ok := v.(string)
+		if !ok {
+			// Opsgenie's details are strings; a list goes as the text a person reads.
+			text = failingList(a, opsgenieDetailLimit)
+		}
+		details[k] = truncate(text, opsgenieDetailLimit)
 	}
 	req.url = joinURL(base, "/v2/alerts")
 	req.body = ogCreate{
@@ -111,12 +117,20 @@ func (o *Opsgenie) Send(ctx context.Context, n Notification) error {
 		Description: truncate(describe(a), opsgenieDescriptionLimit),
 		Priority:    opsgeniePriority(a.Severity),
 		Details:     details,
-		Tags:        []string{"smoke", opsgenieTag("env:", a.Env), opsgenieTag("check:", a.Check), "severity:" + a.Severity.String()},
+		Tags:        opsgenieTags(a),
 		Source:      opsgenieSource,
 		Entity:      a.Check,
 	}
 	_, _, err := req.do(ctx)
 	return err
+}
+
+func opsgenieTags(a Alert) []string {
+	tags := []string{"smoke", opsgenieTag("env:", a.Env), opsgenieTag("feature:", a.Check), "severity:" + a.Severity.String()}
+	if a.Location != "" {
+		tags = append(tags, opsgenieTag("location:", a.Location))
+	}
+	return tags
 }
 
 // opsgenieTagLimit is Opsgenie's limit on one tag: a longer one gets the whole alert refused with 400.
@@ -147,7 +161,8 @@ func truncateBytes(s string, n int) string {
 
 // describe is the plain-text body shared by Opsgenie and Alertmanager: the
 // full headline (Opsgenie cuts the message at 130 characters), then the
-// facts a responder needs first, then the cause.
+// facts a responder needs first, then every failing check with its step and
+// cause.
 func describe(a Alert) string {
 	var b strings.Builder
 	b.WriteString(a.Headline() + "\n")
@@ -156,13 +171,46 @@ func describe(a Alert) string {
 			fmt.Fprintf(&b, "\n%s: %s", k, v)
 		}
 	}
-	line("Step", a.Step)
 	line("Version", a.Version)
+	line("Seen from", a.Location)
 	line("Report", a.ReportURL)
-	line("Screenshot", a.ScreenshotURL)
 	line("Site", a.TargetURL)
+	if list := failingList(a, causeLimit); list != "" {
+		fmt.Fprintf(&b, "\n\nFailing checks (%d of %d):\n%s", len(a.Checks), max(a.ChecksRun, len(a.Checks)), list)
+		return b.String()
+	}
+	line("Step", a.Step)
+	line("Screenshot", a.ScreenshotURL)
 	if a.Cause != "" {
 		b.WriteString("\n\nCause:\n" + truncate(a.Cause, causeLimit))
 	}
 	return b.String()
+}
+
+// failingList is the alert's failing checks, one numbered entry each with its
+// step, cause and screenshot, for text bodies of about limit characters:
+// each cause is cut so that every check fits.
+func failingList(a Alert, limit int) string {
+	var b strings.Builder
+	per := max(limit/max(len(a.Checks), 1)-350, 80)
+	for i, c := range a.Checks {
+		mark := ""
+		switch {
+		case c.Flaky:
+			mark = " (flaky: passed on a retry)"
+		case c.Critical:
+			mark = " (critical)"
+		}
+		fmt.Fprintf(&b, "%d. %s%s\n", i+1, OneLine(c.Name()), mark)
+		if c.Step != "" {
+			fmt.Fprintf(&b, "   step: %s\n", OneLine(c.Step))
+		}
+		if c.Cause != "" {
+			fmt.Fprintf(&b, "   cause: %s\n", truncate(OneLine(c.Cause), per))
+		}
+		if c.Screenshot != "" {
+			fmt.Fprintf(&b, "   screenshot: %s\n", c.Screenshot)
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
 }

@@ -111,7 +111,7 @@ func (o *Outbox) Put(sender string, n Notification) (OutboxEntry, error) {
 		if err != nil {
 			return OutboxEntry{}, fmt.Errorf("writing to outbox: encoding %s: %w", e.ID, err)
 		}
-		err = writeFileAtomic(o.path(e.ID), data, true)
+		err = writeFileAtomic(o.path(e.ID), data, 0o600, true)
 		if errors.Is(err, fs.ErrExist) {
 			// Another runner took this number: take the next one.
 			continue
@@ -153,6 +153,26 @@ func (o *Outbox) List() ([]OutboxEntry, []*CorruptEntryError, error) {
 		return strings.Compare(a.Sender, b.Sender)
 	})
 	return entries, corrupt, nil
+}
+
+// Kept lists the files earlier List calls moved aside because they could not
+// be read: each may hold a notification that was never delivered, so it
+// stays until a person has read and deleted it.
+func (o *Outbox) Kept() ([]string, error) {
+	des, err := os.ReadDir(filepath.Join(o.dir, corruptDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing %s: %w", filepath.Join(o.dir, corruptDir), err)
+	}
+	var files []string
+	for _, de := range des {
+		if !de.IsDir() {
+			files = append(files, filepath.Join(o.dir, corruptDir, de.Name()))
+		}
+	}
+	return files, nil
 }
 
 // Remove deletes a delivered (or rejected) entry. Removing an entry that is

@@ -2,6 +2,7 @@ package incident
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -29,6 +30,10 @@ type PagerDuty struct {
 
 func (p *PagerDuty) Name() string      { return "pagerduty" }
 func (p *PagerDuty) Secrets() []Secret { return []Secret{p.RoutingKey} }
+
+// Accepts skips LabelsOnly resolves: PagerDuty knows an alert by its dedup
+// key, which lives on.
+func (p *PagerDuty) Accepts(n Notification) bool { return n.Alert == nil || !n.Alert.LabelsOnly }
 
 // pagerDutySeverity maps severities one to one: the Events API has the same
 // four levels, and "critical" is what PagerDuty ranks highest.
@@ -181,7 +186,7 @@ func (p *PagerDuty) source(target, env string) string {
 func pdLinks(links []Link) []pdLink {
 	var out []pdLink
 	for _, l := range links {
-		out = append(out, pdLink{Href: l.Href, Text: l.Text})
+		out = append(out, pdLink(l))
 	}
 	return out
 }
@@ -220,8 +225,33 @@ func alertDetails(a Alert) map[string]any {
 		}
 	}
 	set("env", a.Env)
-	set("check", a.Check)
+	if a.PerCheck {
+		set("check", a.Check)
+	} else {
+		set("feature", firstNonEmpty(a.FeatureName, a.Check))
+	}
 	set("dedup_key", a.DedupKey)
+	set("location", a.Location)
+	if len(a.Checks) > 0 {
+		var checks []map[string]string
+		for _, c := range a.Checks {
+			entry := map[string]string{"check": c.Check}
+			for k, v := range map[string]string{"title": c.Title, "step": c.Step, "cause": truncate(c.Cause, causeLimit/len(a.Checks)), "screenshot": c.Screenshot} {
+				if v != "" {
+					entry[k] = v
+				}
+			}
+			if c.Critical {
+				entry["critical"] = "yes"
+			}
+			if c.Flaky {
+				entry["flaky"] = "failed, then passed on retry"
+			}
+			checks = append(checks, entry)
+		}
+		d["failing_checks"] = checks
+		d["checks_failing"] = fmt.Sprintf("%d of %d", len(a.Checks), max(a.ChecksRun, len(a.Checks)))
+	}
 	set("severity", a.Severity.String())
 	set("step", a.Step)
 	set("cause", truncate(a.Cause, causeLimit))

@@ -27,6 +27,9 @@ type SenderReport struct {
 	// malformed): sending them again cannot succeed, so they were removed
 	// from the outbox. Err carries the API's own message.
 	Rejected []Delivery
+	// Lost were neither delivered nor kept: writing them to the outbox had
+	// failed (or there was no outbox), so nothing will send them again.
+	Lost []Delivery
 }
 
 // Delivery is the fate of one outbox entry.
@@ -60,9 +63,12 @@ func (r *Report) Rejected() int {
 	return r.count(func(s SenderReport) []Delivery { return s.Rejected })
 }
 
+// Lost counts notifications neither delivered nor kept in the outbox.
+func (r *Report) Lost() int { return r.count(func(s SenderReport) []Delivery { return s.Lost }) }
+
 // OK reports whether everything was delivered and nothing needs attention.
 func (r *Report) OK() bool {
-	return r.Pending() == 0 && r.Rejected() == 0 && len(r.Corrupt) == 0 && len(r.Storage) == 0
+	return r.Pending() == 0 && r.Rejected() == 0 && r.Lost() == 0 && len(r.Corrupt) == 0 && len(r.Storage) == 0
 }
 
 // Err joins the errors of everything not delivered, or returns nil.
@@ -74,6 +80,9 @@ func (r *Report) Err() error {
 		}
 		for _, d := range s.Rejected {
 			errs = append(errs, fmt.Errorf("rejected and dropped: %s: %w", d.Notification, d.Err))
+		}
+		for _, d := range s.Lost {
+			errs = append(errs, fmt.Errorf("not delivered and not kept (no outbox): %s: %w", d.Notification, d.Err))
 		}
 	}
 	for _, c := range r.Corrupt {
@@ -88,13 +97,19 @@ func (r *Report) Err() error {
 func (r *Report) String() string {
 	var b strings.Builder
 	for _, s := range r.Senders {
-		fmt.Fprintf(&b, "%s: %d delivered, %d pending in the outbox, %d rejected\n",
-			s.Sender, len(s.Delivered), len(s.Pending), len(s.Rejected))
+		fmt.Fprintf(&b, "%s: %d delivered, %d pending in the outbox, %d rejected", s.Sender, len(s.Delivered), len(s.Pending), len(s.Rejected))
+		if len(s.Lost) > 0 {
+			fmt.Fprintf(&b, ", %d lost (not delivered, and the outbox could not keep them)", len(s.Lost))
+		}
+		b.WriteString("\n")
 		for _, d := range s.Pending {
 			fmt.Fprintf(&b, "  pending  %s: %v\n", d.Notification, d.Err)
 		}
 		for _, d := range s.Rejected {
 			fmt.Fprintf(&b, "  rejected %s: %v\n", d.Notification, d.Err)
+		}
+		for _, d := range s.Lost {
+			fmt.Fprintf(&b, "  lost     %s: %v\n", d.Notification, d.Err)
 		}
 	}
 	for _, c := range r.Corrupt {

@@ -193,12 +193,23 @@ func secretForms(v string) []string {
 	return out
 }
 
-// displayURL shows only scheme and host: a webhook URL's path is its
-// credential, and any URL may carry a password or token.
-func displayURL(raw string) string {
+// EndpointOrigin shows only an endpoint's scheme and host: a webhook URL's path is its credential, and any URL
+// may carry a password or token. Use it for the incident systems' own URLs.
+func EndpointOrigin(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return "(unparseable URL)"
 	}
 	return u.Scheme + "://" + u.Host
+}
+
+// DisplayURL shows a URL that is not a secret by itself (the target, its version endpoint) the way alerts and
+// reports may carry it: without user information, query or fragment, where passwords and tokens hide.
+func DisplayURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "(unparseable URL)"
+	}
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
+	return u.String()
 }

@@ -80,8 +80,14 @@ func TestScrubErrorKeepsTheErrorChain(t *testing.T) {
 	}
 }
 
-func TestDisplayURLShowsOnlySchemeAndHost(t *testing.T) {
-	if got := displayURL("https://user:pw@hooks.slack.com/services/T/B/X?y=1"); got != "https://hooks.slack.com" {
-		t.Errorf("displayURL = %q", got)
+func TestEndpointOriginShowsOnlySchemeAndHost(t *testing.T) {
+	if got := EndpointOrigin("https://user:pw@hooks.slack.com/services/T/B/X?y=1"); got != "https://hooks.slack.com" {
+		t.Errorf("EndpointOrigin = %q", got)
+	}
+}
+
+func TestDisplayURLKeepsThePathAndDropsCredentialsQueryAndFragment(t *testing.T) {
+	if got := DisplayURL("https://user:pw@editor.example.com/app/version?token=s3cret#x"); got != "https://editor.example.com/app/version" {
+		t.Errorf("DisplayURL = %q", got)
 	}
 }

@@ -72,7 +72,7 @@ type apiRequest struct {
 // do sends the request and returns the response body for a 2xx, otherwise
 // a *DeliveryError.
 func (r apiRequest) do(ctx context.Context) ([]byte, http.Header, error) {
-	shown := r.method + " " + displayURL(r.url)
+	shown := r.method + " " + EndpointOrigin(r.url)
 	var payload io.Reader
 	switch {
 	case r.rawBody != nil:
@@ -165,10 +165,10 @@ func apiMessage(body []byte) string {
 	var v any
 	if json.Unmarshal(body, &v) == nil {
 		if msg := messageFrom(v); msg != "" {
-			return truncate(oneLine(msg), 500)
+			return truncate(OneLine(msg), 500)
 		}
 	}
-	return truncate(oneLine(string(body)), 300)
+	return truncate(OneLine(string(body)), 300)
 }
 
 func messageFrom(v any) string {

@@ -13,8 +13,11 @@ import (
 // the credential, so it is a Secret and only its host is ever shown.
 //
 // Slack has no incidents to update: every trigger, resolve and deploy is a
-// new message. Precautionary resolves (sent after the state file was lost)
-// are skipped, so a first run does not announce a recovery for every check.
+// new message. So it skips what would only repeat: precautionary resolves
+// (sent after the state file was lost, so a first run does not announce a
+// recovery for every feature), Repeat triggers (a scheduled run every few
+// minutes must not post the same failure each time; a changed set of failing
+// checks or severity is posted) and LabelsOnly resolves.
 type Slack struct {
 	WebhookURL Secret
 	Client     *http.Client // empty: http.DefaultClient
@@ -24,7 +27,7 @@ func (s *Slack) Name() string      { return "slack" }
 func (s *Slack) Secrets() []Secret { return []Secret{s.WebhookURL} }
 
 func (s *Slack) Accepts(n Notification) bool {
-	return n.Change != nil || (n.Alert != nil && !n.Alert.Precautionary)
+	return n.Change != nil || (n.Alert != nil && !n.Alert.Precautionary && !n.Alert.Repeat && !n.Alert.LabelsOnly)
 }
 
 // Slack's limits: 3000 characters per section text, 2000 per field.
@@ -76,6 +79,8 @@ func (s *Slack) Send(ctx context.Context, n Notification) error {
 // slackLabel leads the message so the channel can be scanned by severity.
 func slackLabel(a Alert) string {
 	switch {
+	case a.Action == ActionResolve && a.PerCheck:
+		return ":arrows_counterclockwise: Replaced"
 	case a.Action == ActionResolve:
 		return ":white_check_mark: Resolved"
 	case a.Flaky:
@@ -103,14 +108,37 @@ func slackAlert(a Alert) slackMessage {
 			fields = append(fields, mrkdwn("*"+name+"*\n"+slackEscapeTruncate(value, slackFieldLimit-len(name)-3)))
 		}
 	}
-	field("Check", a.Check)
+	if a.PerCheck {
+		field("Check", a.Check)
+	} else {
+		field("Feature", a.Subject())
+	}
 	field("Environment", a.Env)
 	field("Version", a.Version)
-	if a.Action == ActionTrigger {
-		field("Step", oneLine(a.Step))
+	field("Seen from", a.Location)
+	if a.Action == ActionTrigger && len(a.Checks) <= 1 {
+		field("Step", OneLine(a.Step))
 	}
 	if len(fields) > 0 {
 		blocks = append(blocks, slackBlock{Type: "section", Fields: fields})
+	}
+	if a.Action == ActionTrigger && len(a.Checks) > 1 {
+		var list []string
+		for _, c := range a.Checks {
+			entry := "• " + slackEscape(OneLine(c.Name()))
+			if c.Step != "" {
+				entry += " — at _" + slackEscape(OneLine(c.Step)) + "_"
+			}
+			if c.Flaky {
+				entry += " (flaky)"
+			}
+			list = append(list, entry)
+		}
+		text := fmt.Sprintf("*Failing checks (%d of %d)*\n", len(a.Checks), max(a.ChecksRun, len(a.Checks))) + strings.Join(list, "\n")
+		if utf8.RuneCountInString(text) > slackTextLimit {
+			text = string([]rune(text)[:slackTextLimit-1]) + "…"
+		}
+		blocks = append(blocks, slackBlock{Type: "section", Text: mrkdwn(text)})
 	}
 	if a.Action == ActionTrigger && strings.TrimSpace(a.Cause) != "" {
 		// Triple backticks inside the cause would end the code block early.

@@ -27,7 +27,9 @@ const (
 )
 
 // Statuspage opens, updates and resolves incidents on an Atlassian
-// Statuspage page, and sets the status of the component a check maps to.
+// Statuspage page, one per component, and sets the status of the component a
+// feature maps to (STATUSPAGE_COMPONENTS). A feature without a component
+// gets an incident of its own.
 //
 // What each alert does:
 //
@@ -40,8 +42,10 @@ const (
 //     already open, it moves to "monitoring" and the component to
 //     "degraded_performance", which is what a fix that mostly works looks
 //     like from outside. Info triggers and changes are ignored.
-//   - Resolve: every open incident for the check is resolved and the
-//     component set to "operational"; with none open, nothing is sent.
+//   - Resolve: every open incident for the feature (or its component) is
+//     resolved and the component set to "operational"; with none open,
+//     nothing is sent. While another feature mapped to the same component
+//     still fails (Alert.OpenFeatures), the component's incident stays open.
 //
 // The incident to update is found without local state: the sender lists
 // the page's unresolved incidents and matches the marker "[ref <dedup key>]"
@@ -53,8 +57,10 @@ const (
 type Statuspage struct {
 	APIKey Secret
 	PageID string
-	// Components maps a check name to its component id. A check without a
-	// component still gets an incident, just with no component attached.
+	// Components maps a feature (or, for the retiring resolves of per-check
+	// alerts, a check) to its component id. A feature without a component
+	// still gets an incident, just with no component attached; features that
+	// share a component share its incident.
 	Components map[string]string
 	BaseURL    string       // empty: DefaultStatuspageURL
 	Client     *http.Client // empty: http.DefaultClient
@@ -70,7 +76,31 @@ func (s *Statuspage) Secrets() []Secret { return []Secret{s.APIKey} }
 
 // Accepts keeps only alerts that can change the page.
 func (s *Statuspage) Accepts(n Notification) bool {
-	return n.Alert != nil && !(n.Alert.Action == ActionTrigger && n.Alert.Severity == SeverityInfo)
+	return n.Alert != nil && !n.Alert.LabelsOnly && !(n.Alert.Action == ActionTrigger && n.Alert.Severity == SeverityInfo)
+}
+
+// marker is the text that finds the alert's incident: its component's, when
+// it has one, so features that share a component share one incident.
+func (s *Statuspage) marker(a Alert) string {
+	if c := s.Components[a.Check]; c != "" && !a.PerCheck {
+		return StatuspageMarker("smoke/" + keyPart(a.Env) + "/component/" + keyPart(c))
+	}
+	return StatuspageMarker(a.DedupKey)
+}
+
+// componentStillBroken reports whether another feature on the alert's
+// component still fails.
+func (s *Statuspage) componentStillBroken(a Alert) bool {
+	c := s.Components[a.Check]
+	if c == "" || a.PerCheck {
+		return false
+	}
+	for _, f := range a.OpenFeatures {
+		if f != a.Check && s.Components[f] == c {
+			return true
+		}
+	}
+	return false
 }
 
 // spIncident is the part of an incident this sender reads.
@@ -121,18 +151,26 @@ func (s *Statuspage) Send(ctx context.Context, n Notification) error {
 		return nil
 	}
 	a := *n.Alert
-	open, err := s.findOpen(ctx, a.DedupKey)
+	marker := s.marker(a)
+	open, err := s.findOpen(ctx, marker)
 	if err != nil {
 		return err
 	}
 	component := s.Components[a.Check]
+	name := a.Subject()
 	switch {
+	case a.Action == ActionResolve && s.componentStillBroken(a):
+		return nil
 	case a.Action == ActionResolve:
 		for _, inc := range open {
-			fields := spIncidentFields{
-				Status: spResolved,
-				Body:   fmt.Sprintf("Resolved: %s works again%s.", a.Check, onVersion(a.Version)),
+			body := fmt.Sprintf("Resolved: %s works again%s.", name, onVersion(a.Version))
+			switch {
+			case a.ReplacedBy != "":
+				body = fmt.Sprintf("This incident continues as the incident for %s.", a.ReplacedBy)
+			case a.PerCheck:
+				body = "Closed: this automated check no longer runs; its feature's incident, if any, continues."
 			}
+			fields := spIncidentFields{Status: spResolved, Body: body}
 			if component != "" {
 				fields.Components = map[string]string{component: spOperational}
 			}
@@ -147,7 +185,7 @@ func (s *Statuspage) Send(ctx context.Context, n Notification) error {
 		}
 		fields := spIncidentFields{
 			Status: spMonitoring,
-			Body:   fmt.Sprintf("%s works again%s, though not yet reliably. We are monitoring it.", a.Check, onVersion(a.Version)),
+			Body:   fmt.Sprintf("%s works again%s, though not yet reliably. We are monitoring it.", name, onVersion(a.Version)),
 		}
 		if component != "" {
 			fields.Components = map[string]string{component: spDegradedPerformance}
@@ -162,10 +200,10 @@ func (s *Statuspage) Send(ctx context.Context, n Notification) error {
 		fields.Components = map[string]string{component: componentStatus}
 	}
 	if len(open) == 0 {
-		fields.Name = fmt.Sprintf("%s failing on %s", a.Check, a.Env)
+		fields.Name = fmt.Sprintf("%s failing on %s", name, a.Env)
 		fields.Status = spInvestigating
-		fields.Body = fmt.Sprintf("Our automated post-deploy check %q fails on %s%s. We are investigating.\n\n%s",
-			a.Check, a.Env, onVersion(a.Version), StatuspageMarker(a.DedupKey))
+		fields.Body = fmt.Sprintf("Our automated check of %q fails on %s%s. We are investigating.\n\n%s",
+			name, a.Env, onVersion(a.Version), marker)
 		return s.create(ctx, fields)
 	}
 	inc := open[0]
@@ -177,7 +215,7 @@ func (s *Statuspage) Send(ctx context.Context, n Notification) error {
 	if inc.Status == spMonitoring {
 		fields.Status = spInvestigating
 	}
-	fields.Body = fmt.Sprintf("%s still fails%s.", a.Check, onVersion(a.Version))
+	fields.Body = fmt.Sprintf("%s still fails%s.", name, onVersion(a.Version))
 	return s.patch(ctx, inc.ID, fields)
 }
 
@@ -209,9 +247,9 @@ func onVersion(v string) string {
 	return " on version " + v
 }
 
-// findOpen lists the page's unresolved incidents that carry the key's
-// marker, oldest first as the API returns them newest first.
-func (s *Statuspage) findOpen(ctx context.Context, dedupKey string) ([]spIncident, error) {
+// findOpen lists the page's unresolved incidents that carry marker, oldest
+// first as the API returns them newest first.
+func (s *Statuspage) findOpen(ctx context.Context, marker string) ([]spIncident, error) {
 	body, err := s.call(ctx, http.MethodGet, "/incidents/unresolved", nil)
 	if err != nil {
 		return nil, err
@@ -220,7 +258,6 @@ func (s *Statuspage) findOpen(ctx context.Context, dedupKey string) ([]spInciden
 	if err := json.Unmarshal(body, &all); err != nil {
 		return nil, &DeliveryError{Sender: s.Name(), Message: "decoding unresolved incidents: " + err.Error(), Retryable: true, Err: err}
 	}
-	marker := StatuspageMarker(dedupKey)
 	var open []spIncident
 	for i := len(all) - 1; i >= 0; i-- {
 		if all[i].carries(marker) {

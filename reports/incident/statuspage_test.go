@@ -45,7 +45,7 @@ func TestStatuspageCriticalOpensOneIncidentWithMajorOutage(t *testing.T) {
 	if inc.Impact != "critical" || inc.Status != "investigating" || fake.ComponentStatus("cmp-insert") != "major_outage" {
 		t.Errorf("incident = %+v, component %q", inc, fake.ComponentStatus("cmp-insert"))
 	}
-	if !strings.Contains(inc.Updates[0], incident.StatuspageMarker("smoke/prod/insert-dynamic-data")) {
+	if !strings.Contains(inc.Updates[0], incident.StatuspageMarker("smoke/prod/component/cmp-insert")) {
 		t.Errorf("first update lacks the marker: %q", inc.Updates[0])
 	}
 	if strings.Contains(inc.Updates[0], "mousedown") || strings.Contains(inc.Updates[0], "ci.example.com") {
@@ -100,9 +100,9 @@ func TestStatuspageFindsTheIncidentWithoutLocalState(t *testing.T) {
 	// Left open by an earlier run, plus one for a check whose key merely
 	// starts with ours and one a person opened.
 	mine := fake.AddIncident(incidenttest.StatuspageIncident{Name: "insert-dynamic-data failing on prod", Status: "investigating", Impact: "critical",
-		Updates: []string{"Our check fails.\n\n" + incident.StatuspageMarker("smoke/prod/insert-dynamic-data")}})
+		Updates: []string{"Our check fails.\n\n" + incident.StatuspageMarker("smoke/prod/component/cmp-insert")}})
 	fake.AddIncident(incidenttest.StatuspageIncident{Name: "other", Status: "investigating", Impact: "minor",
-		Updates: []string{incident.StatuspageMarker("smoke/prod/insert-dynamic-data-v2")}})
+		Updates: []string{incident.StatuspageMarker("smoke/prod/component/cmp-insert-v2")}})
 	fake.AddIncident(incidenttest.StatuspageIncident{Name: "Database maintenance", Status: "identified", Impact: "major"})
 
 	if err := s.Send(t.Context(), incident.NewResolve("prod", "insert-dynamic-data").Notification()); err != nil {

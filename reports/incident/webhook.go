@@ -38,7 +38,20 @@ type WebhookAlert struct {
 	Action   string `json:"action"` // "trigger" or "resolve"
 	DedupKey string `json:"dedup_key"`
 	Env      string `json:"env"`
-	Check    string `json:"check"`
+	// Check is the feature (or, on a per_check resolve, the check) the alert
+	// is about; FeatureName is how people call it.
+	Check       string `json:"check"`
+	FeatureName string `json:"feature_name,omitempty"`
+	// Checks are the feature's failing checks, each with its step and cause.
+	Checks    []FailingCheck `json:"checks,omitempty"`
+	ChecksRun int            `json:"checks_run,omitempty"`
+	Location  string         `json:"location,omitempty"`
+	// Repeat: the alert is open with the same severity and checks; nothing new.
+	Repeat bool `json:"repeat"`
+	// PerCheck and ReplacedBy mark the resolve that retires an alert of the
+	// one-alert-per-check scheme, and the feature alert that continues it.
+	PerCheck   bool   `json:"per_check,omitempty"`
+	ReplacedBy string `json:"replaced_by,omitempty"`
 	// Severity is critical, error, warning or info; empty on a resolve sent
 	// without knowing which severity was open.
 	Severity string `json:"severity,omitempty"`
@@ -82,6 +95,9 @@ type Webhook struct {
 func (w *Webhook) Name() string      { return "webhook" }
 func (w *Webhook) Secrets() []Secret { return []Secret{w.URL, w.Secret} }
 
+// Accepts skips LabelsOnly resolves: a receiver knows alerts by dedup key.
+func (w *Webhook) Accepts(n Notification) bool { return n.Alert == nil || !n.Alert.LabelsOnly }
+
 func (w *Webhook) Send(ctx context.Context, n Notification) error {
 	now := time.Now
 	if w.Now != nil {
@@ -118,6 +134,13 @@ func NewWebhookPayload(n Notification, sentAt time.Time) WebhookPayload {
 			DedupKey:      a.DedupKey,
 			Env:           a.Env,
 			Check:         a.Check,
+			FeatureName:   a.FeatureName,
+			Checks:        a.Checks,
+			ChecksRun:     a.ChecksRun,
+			Location:      a.Location,
+			Repeat:        a.Repeat,
+			PerCheck:      a.PerCheck,
+			ReplacedBy:    a.ReplacedBy,
 			Flaky:         a.Flaky,
 			Precautionary: a.Precautionary,
 			Summary:       a.Headline(),

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,18 +22,18 @@ import (
 
 // AlertmanagerMissing is the one line a test fails with when the binary is
 // not installed: the tests need the real server, so they fail, not skip.
-const AlertmanagerMissing = "prometheus-alertmanager not found: apt-get install prometheus-alertmanager (make test installs it)"
+const AlertmanagerMissing = "prometheus-alertmanager not found: apt-get install prometheus-alertmanager (make test and make smoke-demo install it)"
 
-// Alertmanager is a real Prometheus Alertmanager running on loopback for one
-// test, routing every alert to a webhook receiver that records what it
-// gets.
+// Alertmanager is a real Prometheus Alertmanager running on loopback,
+// routing every alert to a webhook receiver that records what it gets.
 type Alertmanager struct {
 	// URL is the API base URL, for incident.Alertmanager.BaseURL.
 	URL string
 
-	hook *httptest.Server
-	cmd  *exec.Cmd
-	log  *syncBuffer
+	hook   *httptest.Server
+	cmd    *exec.Cmd
+	exited chan struct{}
+	log    *syncBuffer
 
 	mu            sync.Mutex
 	notifications []AlertmanagerNotification
@@ -55,26 +56,30 @@ type AlertmanagerAlert struct {
 
 // AlertmanagerNotification is one webhook notification (payload version 4).
 type AlertmanagerNotification struct {
-	Version      string            `json:"version"`
-	Status       string            `json:"status"` // firing or resolved
-	Receiver     string            `json:"receiver"`
-	GroupLabels  map[string]string `json:"groupLabels"`
-	CommonLabels map[string]string `json:"commonLabels"`
-	Alerts       []struct {
-		Status      string            `json:"status"`
-		Labels      map[string]string `json:"labels"`
-		Annotations map[string]string `json:"annotations"`
-		StartsAt    time.Time         `json:"startsAt"`
-		EndsAt      time.Time         `json:"endsAt"`
-		Fingerprint string            `json:"fingerprint"`
-	} `json:"alerts"`
+	Version      string                      `json:"version"`
+	Status       string                      `json:"status"` // firing or resolved
+	Receiver     string                      `json:"receiver"`
+	GroupLabels  map[string]string           `json:"groupLabels"`
+	CommonLabels map[string]string           `json:"commonLabels"`
+	Alerts       []AlertmanagerNotifiedAlert `json:"alerts"`
 }
 
-// alertmanagerConfig groups by every label, so each alert is notified on
-// its own, with waits short enough for tests.
+// AlertmanagerNotifiedAlert is one alert of a webhook notification.
+type AlertmanagerNotifiedAlert struct {
+	Status      string            `json:"status"`
+	Labels      map[string]string `json:"labels"`
+	Annotations map[string]string `json:"annotations"`
+	StartsAt    time.Time         `json:"startsAt"`
+	EndsAt      time.Time         `json:"endsAt"`
+	Fingerprint string            `json:"fingerprint"`
+}
+
+// alertmanagerConfig groups by every label unless told otherwise
+// ([GroupBy]), so each alert is notified on its own, with waits short enough
+// for tests.
 const alertmanagerConfig = `route:
   receiver: recorder
-  group_by: ['...']
+  group_by: %s
   group_wait: 50ms
   group_interval: 100ms
   repeat_interval: 1h
@@ -85,24 +90,41 @@ receivers:
         send_resolved: true
 `
 
-// StartAlertmanager starts prometheus-alertmanager on a free loopback port
-// with a temporary config and storage directory, waits until it is ready,
-// and stops it (and removes its files) when the test ends. It fails the
-// test with AlertmanagerMissing when the binary is not installed.
-func StartAlertmanager(t testing.TB) *Alertmanager {
+// StartAlertmanager runs an Alertmanager (see [RunAlertmanager]) in a
+// temporary directory for one test and stops it, removing its files, when
+// the test ends. It fails the test with AlertmanagerMissing when the binary
+// is not installed.
+func StartAlertmanager(t testing.TB, opts ...AlertmanagerOption) *Alertmanager {
 	t.Helper()
+	am, err := RunAlertmanager(context.Background(), t.TempDir(), opts...)
+	if err != nil {
+		t.Fatal(err.Error())
+	}
+	t.Cleanup(am.Stop)
+	return am
+}
+
+// RunAlertmanager starts prometheus-alertmanager on a free loopback port
+// with its config and storage in dir and waits until it is ready, for a
+// program such as cmd/smoke-demo; the caller stops it with Stop. Linux ends
+// it when the caller's process dies, and a Ctrl-C in a terminal does not
+// reach it, so it can still take what an interrupted smoke run delivers.
+func RunAlertmanager(ctx context.Context, dir string, opts ...AlertmanagerOption) (*Alertmanager, error) {
+	cfg := alertmanagerSettings{groupBy: []string{"..."}}
+	for _, o := range opts {
+		o(&cfg)
+	}
 	bin := alertmanagerBinary()
 	if bin == "" {
-		t.Fatal(AlertmanagerMissing)
+		return nil, errors.New(AlertmanagerMissing)
 	}
 	am := &Alertmanager{changed: make(chan struct{})}
 	am.hook = httptest.NewServer(http.HandlerFunc(am.receive))
-	t.Cleanup(am.hook.Close)
 
-	dir := t.TempDir()
 	config := filepath.Join(dir, "am.yml")
-	if err := os.WriteFile(config, fmt.Appendf(nil, alertmanagerConfig, am.hook.URL+"/hook"), 0o600); err != nil {
-		t.Fatalf("writing alertmanager config: %v", err)
+	if err := os.WriteFile(config, fmt.Appendf(nil, alertmanagerConfig, groupByYAML(cfg.groupBy), am.hook.URL+"/hook"), 0o600); err != nil {
+		am.hook.Close()
+		return nil, fmt.Errorf("writing alertmanager config: %w", err)
 	}
 
 	// A free port can be taken by someone else between our check and the
@@ -111,19 +133,40 @@ func StartAlertmanager(t testing.TB) *Alertmanager {
 	for range 3 {
 		port, err := freePort()
 		if err != nil {
-			t.Fatalf("finding a free port: %v", err)
+			am.hook.Close()
+			return nil, fmt.Errorf("finding a free port: %w", err)
 		}
 		storage, err := os.MkdirTemp(dir, "data-")
 		if err != nil {
-			t.Fatalf("creating alertmanager storage: %v", err)
+			am.hook.Close()
+			return nil, fmt.Errorf("creating alertmanager storage: %w", err)
 		}
-		lastErr = am.start(t, bin, config, storage, port)
+		lastErr = am.start(ctx, bin, config, storage, port)
 		if lastErr == nil {
-			return am
+			return am, nil
 		}
 	}
-	t.Fatalf("starting alertmanager: %v\n%s", lastErr, am.log.String())
-	return nil
+	am.hook.Close()
+	return nil, fmt.Errorf("starting alertmanager: %w\n%s", lastErr, am.log.String())
+}
+
+// AlertmanagerOption adjusts the Alertmanager a test starts.
+type AlertmanagerOption func(*alertmanagerSettings)
+
+type alertmanagerSettings struct{ groupBy []string }
+
+// GroupBy routes with group_by set to labels, as a production route would, e.g. GroupBy("alertname", "env",
+// "feature"): alerts that differ only in other labels (a location) are then notified together, as one group.
+func GroupBy(labels ...string) AlertmanagerOption {
+	return func(s *alertmanagerSettings) { s.groupBy = labels }
+}
+
+func groupByYAML(labels []string) string {
+	quoted := make([]string, len(labels))
+	for i, l := range labels {
+		quoted[i] = "'" + l + "'"
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
 }
 
 func alertmanagerBinary() string {
@@ -144,7 +187,7 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-func (am *Alertmanager) start(t testing.TB, bin, config, storage string, port int) error {
+func (am *Alertmanager) start(ctx context.Context, bin, config, storage string, port int) error {
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	am.log = &syncBuffer{}
 	cmd := exec.Command(bin,
@@ -154,37 +197,43 @@ func (am *Alertmanager) start(t testing.TB, bin, config, storage string, port in
 		"--cluster.listen-address=", // empty disables clustering and its port
 	)
 	cmd.Stdout, cmd.Stderr = am.log, am.log
+	cmd.SysProcAttr = alertmanagerProcAttr()
 	if err := cmd.Start(); err != nil {
 		return err
 	}
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
-	stop := func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	}
+	am.cmd, am.exited = cmd, exited
 
 	url := "http://" + addr
 	deadline := time.Now().Add(20 * time.Second)
-	for {
+	for !ready(url) {
 		select {
 		case <-exited:
 			return errors.New("alertmanager exited before it was ready")
-		default:
-		}
-		if ready(url) {
-			break
+		case <-ctx.Done():
+			am.kill()
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			stop()
+			am.kill()
 			return errors.New("alertmanager not ready after 20s")
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 	am.URL = url
-	am.cmd = cmd
-	t.Cleanup(stop)
 	return nil
+}
+
+func (am *Alertmanager) kill() {
+	_ = am.cmd.Process.Kill()
+	<-am.exited
+}
+
+// Stop ends Alertmanager and its receiver.
+func (am *Alertmanager) Stop() {
+	am.kill()
+	am.hook.Close()
 }
 
 func ready(base string) bool {

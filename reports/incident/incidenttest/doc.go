@@ -14,7 +14,9 @@
 // Retry-After, 500, or a hang that only ends when the client gives up.
 //
 // StartAlertmanager runs the real Prometheus Alertmanager binary on
-// loopback, with a webhook receiver that records its notifications.
+// loopback, with a webhook receiver that records its notifications;
+// RunAlertmanager does the same for a program (cmd/smoke-demo shows the
+// smoke runner against it).
 //
 // Nothing here reaches the internet, and nothing here is meant for
 // production code.

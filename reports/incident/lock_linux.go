@@ -1,6 +1,7 @@
-package main
+package incident
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -9,15 +10,10 @@ import (
 	"time"
 )
 
-// specProcAttr asks the kernel to stop the spec process when the runner dies, however it dies: SIGTERM lets
-// Ginkgo close the browser (and the harness's leakless guard ends Chromium even if that fails).
-func specProcAttr() *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
-}
-
 // lockStateDir takes an exclusive lock on the state directory, waiting up to wait for another run to finish,
-// because two runs interleaving their outbox and state writes could resend or forget an alert.
-func lockStateDir(dir string, wait time.Duration, waiting func()) (unlock func(), err error) {
+// because two runs interleaving their outbox and state writes could resend or forget an alert. A cancelled ctx
+// (SIGTERM, Ctrl-C) ends the wait at once, with its cause.
+func lockStateDir(ctx context.Context, dir string, wait time.Duration, waiting func()) (unlock func(), err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("locking the state directory: %w", err)
 	}
@@ -38,12 +34,17 @@ func lockStateDir(dir string, wait time.Duration, waiting func()) (unlock func()
 		}
 		if time.Now().After(deadline) {
 			f.Close()
-			return nil, fmt.Errorf("locking the state directory %s: %w (waited %s)", dir, errLocked, wait)
+			return nil, fmt.Errorf("locking the state directory %s: %w (waited %s)", dir, ErrStateLocked, wait)
 		}
 		if !announced {
 			waiting()
 			announced = true
 		}
-		time.Sleep(250 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, &LockInterruptedError{Dir: dir, Cause: context.Cause(ctx)}
+		case <-time.After(250 * time.Millisecond):
+		}
 	}
 }

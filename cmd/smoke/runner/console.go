@@ -1,12 +1,10 @@
-package main
+package runner
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -39,7 +37,7 @@ func (c *console) detail(format string, args ...any) {
 
 // problem prints one line on stderr: what stops the run from doing its job.
 func (c *console) problem(format string, args ...any) {
-	c.write(c.err, "smoke: "+oneLine(fmt.Sprintf(format, args...))+"\n")
+	c.write(c.err, "smoke: "+incident.OneLine(fmt.Sprintf(format, args...))+"\n")
 }
 
 func (c *console) write(w io.Writer, s string) {
@@ -87,56 +85,40 @@ func (s *scrubbingWriter) Close() error {
 	return nil
 }
 
-// oneLine collapses white space, newlines included: a problem is reported on one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
 // firstLine is the first line of a multi-line message, for summaries.
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
 	return line
 }
 
-// displayURL drops the user information from a URL before it goes into an alert.
-func displayURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
 	}
-	u.User = nil
-	return u.String()
+	return many
 }
 
-// writeJSONAtomic writes v as indented JSON through a temporary file and a rename, so a reader never sees half
-// a file.
+func truncate(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// writeJSONAtomic writes v as indented JSON so that a reader never sees half a file.
 func writeJSONAtomic(path string, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encoding %s: %w", filepath.Base(path), err)
 	}
-	return writeFileAtomic(path, append(data, '\n'))
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("creating %s: %w", filepath.Dir(path), err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return incident.WriteFileAtomic(path, append(data, '\n'), 0o644)
 }

@@ -1,4 +1,4 @@
-package main
+package runner
 
 import (
 	"context"
@@ -27,7 +27,7 @@ import (
 const specGrace = 30 * time.Second
 
 // runSpecs starts the spec process and returns its results. An error means there are no results at all.
-func runSpecs(ctx context.Context, c Config, con *console, color bool) (specRunResult, error) {
+func runSpecs(ctx context.Context, c Config, con *console, color, reportUnwritable bool) (specRunResult, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return specRunResult{}, fmt.Errorf("finding this program to run the checks: %w", err)
@@ -38,6 +38,11 @@ func runSpecs(ctx context.Context, c Config, con *console, color bool) (specRunR
 	}
 	defer os.RemoveAll(dir)
 	resultsPath := filepath.Join(dir, "results.json")
+	if reportUnwritable {
+		// The checks still run, and what they find is still alerted; their reports go where they can be
+		// written, and away with this directory.
+		c.ReportDir = filepath.Join(dir, "report")
+	}
 	run, err := json.Marshal(specRunFor(c, resultsPath, color))
 	if err != nil {
 		return specRunResult{}, fmt.Errorf("encoding the spec run: %w", err)
@@ -46,7 +51,7 @@ func runSpecs(ctx context.Context, c Config, con *console, color bool) (specRunR
 	ctx, cancel := context.WithTimeout(ctx, c.RunTimeout+specGrace)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, exe)
-	cmd.Env = append(specEnviron(os.Environ()), specProcessEnv+"="+string(run))
+	cmd.Env = append(specEnviron(os.Environ()), SpecProcessEnv+"="+string(run))
 	stdout, stderr := con.lineWriter(con.out), con.lineWriter(con.err)
 	defer stdout.Close()
 	defer stderr.Close()
@@ -61,8 +66,10 @@ func runSpecs(ctx context.Context, c Config, con *console, color bool) (specRunR
 	if err != nil {
 		why := "it ended"
 		switch {
+		case errors.Is(context.Cause(ctx), context.DeadlineExceeded):
+			why = fmt.Sprintf("it was stopped at the time limit (--run-timeout %s)", c.RunTimeout)
 		case ctx.Err() != nil:
-			why = "it was stopped (time limit or interrupt)"
+			why = "it was stopped (" + context.Cause(ctx).Error() + ")"
 		case waitErr != nil:
 			why = "it ended with " + waitErr.Error()
 		}
@@ -93,6 +100,3 @@ func specEnviron(environ []string) []string {
 	}
 	return out
 }
-
-// errLocked means another run holds the state directory.
-var errLocked = errors.New("another smoke run is using the state directory")

@@ -1,19 +1,19 @@
-package main
+package runner
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/e2e-harness/e2e/reports/incident"
+	"github.com/e2e-harness/e2e/suites/e2e"
 )
 
 // The version convention: GET <target>/<version-path> answers 200 with either a JSON object whose "version"
@@ -35,7 +35,7 @@ type versionProbe struct {
 // probeVersion reads the version the target serves once.
 func probeVersion(ctx context.Context, client *http.Client, versionURL string) versionProbe {
 	p := versionProbe{URL: versionURL}
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, e2e.TargetTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, versionURL, nil)
 	if err != nil {
@@ -43,11 +43,11 @@ func probeVersion(ctx context.Context, client *http.Client, versionURL string) v
 		return p
 	}
 	req.Header.Set("Accept", "application/json, text/plain;q=0.9")
-	req.Header.Set("User-Agent", userAgent)
+	req.Header.Set("User-Agent", incident.UserAgent)
 	res, err := client.Do(req)
 	if err != nil {
-		p.TLS = isCertificateError(err)
-		p.Err = fmt.Errorf("the target is unreachable: %s", dialProblem(err))
+		p.TLS = e2e.IsCertificateError(err)
+		p.Err = fmt.Errorf("the target is unreachable: %s", e2e.ExplainUnreachable(err))
 		return p
 	}
 	defer res.Body.Close()
@@ -119,56 +119,3 @@ func checkVersionText(v string) (string, error) {
 	}
 	return v, nil
 }
-
-func isCertificateError(err error) bool {
-	var certErr *tls.CertificateVerificationError
-	var unknownAuthority x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	return errors.As(err, &certErr) || errors.As(err, &unknownAuthority) || errors.As(err, &hostErr) || errors.As(err, &invalid)
-}
-
-// dialProblem says in a few words why a request got no answer.
-func dialProblem(err error) string {
-	var dnsErr *net.DNSError
-	switch {
-	case isCertificateError(err):
-		return "its TLS certificate is not valid (" + innermost(err) + "); for a test deployment with a self-signed certificate use --insecure"
-	case errors.As(err, &dnsErr):
-		return "the host name does not resolve (" + dnsErr.Err + ")"
-	case errors.Is(err, context.DeadlineExceeded):
-		return "no answer within 15s"
-	}
-	return innermost(err)
-}
-
-func innermost(err error) string {
-	for {
-		next := errors.Unwrap(err)
-		if next == nil {
-			return err.Error()
-		}
-		err = next
-	}
-}
-
-// targetClient is the HTTP client for the checks the runner makes itself (the version); the browser has its
-// own TLS setting through e2e.Config.Insecure.
-func targetClient(insecure bool) *http.Client {
-	return &http.Client{
-		Transport: &http.Transport{
-			Proxy:           http.ProxyFromEnvironment,
-			TLSClientConfig: &tls.Config{InsecureSkipVerify: insecure}, //nolint:gosec // only with --insecure
-		},
-		// A redirect to a login page would otherwise read as "HTML, not a version"; following it is what a
-		// browser does too.
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 5 {
-				return errors.New("more than 5 redirects")
-			}
-			return nil
-		},
-	}
-}
-
-const userAgent = "e2e-harness-smoke/1 (+https://github.com/e2e-harness/e2e)"
