@@ -15,7 +15,10 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
+
+	"github.com/e2e-harness/e2e/suites/gallery"
 )
 
 func main() {
@@ -37,14 +40,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, "regressions:", err)
 		os.Exit(2)
 	}
-	g := &gallery{out: abs, procs: *procs, only: splitList(*only)}
-	table, err := g.run(ctx)
+	g := &gallery.Gallery{Out: abs, Procs: *procs, Only: splitList(*only)}
+	table, err := g.Run(ctx)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "regressions:", err)
 		os.Exit(2)
 	}
 	fmt.Print(table.Markdown())
-	if err := table.write(abs); err != nil {
+	if err := table.Write(abs); err != nil {
 		fmt.Fprintln(os.Stderr, "regressions:", err)
 		os.Exit(2)
 	}
@@ -62,3 +65,13 @@ baseline (suites/baseline) against the
 clean fixture editor and each known regression (fixtures/regressions), with short action and assertion
 timeouts so that a caught regression fails fast, and reports for each regression whether the suite caught
 it, at which spec and step, with which cause, and whether the baseline caught it.`
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,4 +1,4 @@
-package main
+package gallery
 
 import (
 	"encoding/json"
@@ -178,7 +178,8 @@ func cell(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
-func (t *Table) write(dir string) error {
+// Write writes the table as regressions.md and regressions.json into dir.
+func (t *Table) Write(dir string) error {
 	if err := os.WriteFile(filepath.Join(dir, "regressions.md"), []byte(t.Markdown()), 0o644); err != nil {
 		return err
 	}

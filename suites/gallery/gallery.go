@@ -1,4 +1,4 @@
-package main
+package gallery
 
 import (
 	"context"
@@ -66,11 +66,12 @@ func classify(message string) reason {
 	return reasonOther
 }
 
-// gallery runs the measurement.
-type gallery struct {
-	out   string
-	procs int
-	only  []string
+// Gallery is one measurement: where its reports go, how many Ginkgo processes each run gets, and which
+// regressions to run (all when Only is empty).
+type Gallery struct {
+	Out   string
+	Procs int
+	Only  []string
 
 	// The compiled suites and the Ginkgo CLI.
 	editor, baseline, ginkgo string
@@ -80,8 +81,9 @@ type gallery struct {
 // Short timeouts: a caught regression should fail in seconds, not wait out the defaults.
 var runEnv = []string{"E2E_ACTION_TIMEOUT=2s", "E2E_ASSERT_TIMEOUT=2s", "E2E_FILMSTRIP=0"}
 
-func (g *gallery) run(ctx context.Context) (*Table, error) {
-	if err := os.MkdirAll(g.out, 0o755); err != nil {
+// Run builds the suites, serves the fixture and measures the clean editor and every regression.
+func (g *Gallery) Run(ctx context.Context) (*Table, error) {
+	if err := os.MkdirAll(g.Out, 0o755); err != nil {
 		return nil, err
 	}
 	bin, err := os.MkdirTemp("", "regressions-bin-")
@@ -106,7 +108,7 @@ func (g *gallery) run(ctx context.Context) (*Table, error) {
 	}
 	table.Clean = clean
 	for _, r := range fixtures.Regressions() {
-		if len(g.only) > 0 && !slices.Contains(g.only, r.Name) {
+		if len(g.Only) > 0 && !slices.Contains(g.Only, r.Name) {
 			continue
 		}
 		m, err := g.measure(ctx, r.Name, g.server.RegressionURL(r.Name))
@@ -120,7 +122,7 @@ func (g *gallery) run(ctx context.Context) (*Table, error) {
 }
 
 // build compiles both suites and the Ginkgo CLI into dir once, so each run only executes them.
-func (g *gallery) build(ctx context.Context, dir string) (err error) {
+func (g *Gallery) build(ctx context.Context, dir string) (err error) {
 	if g.editor, err = suiterun.Build(ctx, dir, "github.com/e2e-harness/e2e/suites/editor"); err != nil {
 		return err
 	}
@@ -137,13 +139,13 @@ type measurement struct {
 	Baseline []types.SpecReport
 }
 
-func (g *gallery) measure(ctx context.Context, name, target string) (measurement, error) {
+func (g *Gallery) measure(ctx context.Context, name, target string) (measurement, error) {
 	fmt.Fprintf(os.Stderr, "regressions: %s (%s)\n", name, target)
-	suite, err := g.runSuite(ctx, g.editor, target, filepath.Join(g.out, name, "suite"), "--label-filter=critical")
+	suite, err := g.runSuite(ctx, g.editor, target, filepath.Join(g.Out, name, "suite"), "--label-filter=critical")
 	if err != nil {
 		return measurement{}, err
 	}
-	baseline, err := g.runSuite(ctx, g.baseline, target, filepath.Join(g.out, name, "baseline"))
+	baseline, err := g.runSuite(ctx, g.baseline, target, filepath.Join(g.Out, name, "baseline"))
 	if err != nil {
 		return measurement{}, err
 	}
@@ -152,7 +154,7 @@ func (g *gallery) measure(ctx context.Context, name, target string) (measurement
 
 // runSuite runs one compiled suite against target and returns the specs that ran. A run whose specs fail is a
 // result; a run that produced no report is an error.
-func (g *gallery) runSuite(ctx context.Context, suite, target, out string, flags ...string) ([]types.SpecReport, error) {
+func (g *Gallery) runSuite(ctx context.Context, suite, target, out string, flags ...string) ([]types.SpecReport, error) {
 	if err := os.RemoveAll(out); err != nil {
 		return nil, err
 	}
@@ -165,7 +167,7 @@ func (g *gallery) runSuite(ctx context.Context, suite, target, out string, flags
 	}
 	defer log.Close()
 	runErr := suiterun.Command{
-		Suite: suite, Ginkgo: g.ginkgo, Procs: g.procs, Flags: append([]string{"--seed=1", "--timeout=10m"}, flags...),
+		Suite: suite, Ginkgo: g.ginkgo, Procs: g.Procs, Flags: append([]string{"--seed=1", "--timeout=10m"}, flags...),
 		Env: append(append(os.Environ(), runEnv...), "BASE_URL="+target), OutputDir: out, Output: log,
 	}.Run(ctx)
 	report, err := suiterun.ReadReport(out)
@@ -174,14 +176,4 @@ func (g *gallery) runSuite(ctx context.Context, suite, target, out string, flags
 	}
 	// Specs the label filter left out are reported as skipped: they did not run.
 	return report.SpecReports.WithLeafNodeType(types.NodeTypeIt).WithState(types.SpecStatePassed | types.SpecStateFailureStates), nil
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, part := range strings.Split(s, ",") {
-		if p := strings.TrimSpace(part); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
