@@ -79,7 +79,9 @@ func WithHeaded(on bool) BrowserOption { return func(c *browserConfig) { c.heade
 // WithSlowMotion waits d before every action and shows the mouse pointer on the page as a dot (red while a
 // button is pressed), so a person watching a headed browser can follow what the spec does. The dot is an
 // element the harness adds to the page, invisible to pointer events; use this only to watch, never in CI.
-func WithSlowMotion(d time.Duration) BrowserOption { return func(c *browserConfig) { c.slowMotion = d } }
+func WithSlowMotion(d time.Duration) BrowserOption {
+	return func(c *browserConfig) { c.slowMotion = d }
+}
 
 // WithOpenNetwork turns the hermetic host-resolver rules off.
 func WithOpenNetwork() BrowserOption { return func(c *browserConfig) { c.openNetwork = true } }
