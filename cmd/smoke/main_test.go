@@ -233,10 +233,7 @@ func newFlakyTarget(t *testing.T, f *fixtures.Server) string {
 	t.Helper()
 	ft := &flakyTarget{fixture: f, docs: map[string]bool{}}
 	srv := &http.Server{Handler: ft}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listening for the flaky target: %v", err)
-	}
+	l := listen(t)
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	return "http://" + l.Addr().String() + "/"
@@ -293,6 +290,16 @@ func outboxEntries(t *testing.T, stateDir string) []incident.OutboxEntry {
 		t.Fatalf("listing the outbox: %v %v", err, corrupt)
 	}
 	return entries
+}
+
+// listen opens a loopback listener on a free port for a test server.
+func listen(t *testing.T) net.Listener {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listening on loopback: %v", err)
+	}
+	return l
 }
 
 // closedURL is an http:// URL on which nothing listens: an API that is down.

@@ -1,6 +1,7 @@
-// Command soak runs the full editor suite over and over — randomised, in parallel, with both cores loaded by
-// stress-ng — and counts the runs that failed and the specs that failed in any of them. A merge gate that fails
-// at random gets switched off; this is how we find out whether ours does before our users do.
+// Command soak runs the full editor suite over and over — randomised, in parallel, with the cores loaded by
+// stress-ng (SOAK_STRESS CPU workers, 2 by default) — and counts the runs that failed and the specs that failed
+// in any of them. A merge gate that fails at random gets switched off; this is how we find out whether ours
+// does before our users do.
 //
 // The last line is: soak: runs=<n> failed_runs=<k> flaky_specs=<comma-separated spec texts, or none>
 //
@@ -31,7 +32,7 @@ func main() {
 	fs := flag.NewFlagSet("soak", flag.ContinueOnError)
 	runs := fs.Int("runs", envInt("SOAK_RUNS", 50), "how many runs of the suite (SOAK_RUNS)")
 	procs := fs.Int("procs", runtime.NumCPU(), "parallel Ginkgo processes per run")
-	load := fs.Int("load", runtime.NumCPU(), "stress-ng CPU workers to run alongside (0: none)")
+	load := fs.Int("load", envWorkers("SOAK_STRESS", defaultStress), "stress-ng CPU workers to run alongside, 0 for none (SOAK_STRESS)")
 	out := fs.String("out", "out/soak", "where each run's reports go")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
@@ -44,6 +45,19 @@ func main() {
 		os.Exit(2)
 	}
 	os.Exit(code)
+}
+
+// defaultStress is one stress-ng CPU worker per core of this project's 2-core machines: both cores busy.
+// SOAK_STRESS=8 oversubscribes them four times over, as a machine running several suites and builds at once.
+const defaultStress = 2
+
+// envWorkers reads a worker count that may be 0 (none); anything that is not a count gives the fallback.
+func envWorkers(name string, fallback int) int {
+	var n int
+	if _, err := fmt.Sscan(os.Getenv(name), &n); err == nil && n >= 0 {
+		return n
+	}
+	return fallback
 }
 
 func envInt(name string, fallback int) int {
@@ -138,7 +152,7 @@ func startLoad(workers int) (func(), error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting stress-ng: %w", err)
 	}
-	fmt.Printf("soak: stress-ng is loading %d cores\n", workers)
+	fmt.Printf("soak: stress-ng is running %d CPU workers on %d cores\n", workers, runtime.NumCPU())
 	return func() {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		_ = cmd.Wait()

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -95,24 +96,32 @@ func TestSuiteSurvivesAKilledBrowserAHungPageAndACrashedRenderer(t *testing.T) {
 	assertNothingLeft(t, profiles)
 }
 
-// assertNothingLeft waits a little for guards to finish (leakless and the profile janitor react to the
-// death of the process they watch) and then requires no browser process using a profile under root and no
-// directory left in root.
+// assertNothingLeft waits for the guards to finish — leakless ends a browser whose launching process died,
+// and each profile janitor removes its profile once its browser is gone, then exits — and then requires no
+// directory left in root. It waits for those processes to end rather than for a time, since on a loaded
+// machine their clean-up merely takes longer; guardHang only bounds a guard that never ends.
 func assertNothingLeft(t *testing.T, root string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(guardHang)
 	for {
-		procs := browsersUsing(root)
-		left, _ := filepath.Glob(filepath.Join(root, "*"))
-		if len(procs) == 0 && len(left) == 0 {
-			return
+		browsers, janitors := processesUsing(root)
+		if len(browsers) == 0 && len(janitors) == 0 {
+			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("left behind: browser processes %v, profile directories %v", procs, left)
+			left, _ := filepath.Glob(filepath.Join(root, "*"))
+			t.Fatalf("left behind after %s: browser processes %v, profile janitors %v, profile directories %v", guardHang, browsers, janitors, left)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	if left, _ := filepath.Glob(filepath.Join(root, "*")); len(left) > 0 {
+		t.Fatalf("left behind: profile directories %v, with no browser or janitor running any more", left)
+	}
 }
+
+// guardHang is how long the guards may take before they count as hung: far beyond the moment their work takes
+// even on an overloaded machine.
+const guardHang = 2 * time.Minute
 
 // browsersUsing lists the live processes whose command line names a path under root, but for the janitors.
 func browsersUsing(root string) []string {
@@ -121,7 +130,7 @@ func browsersUsing(root string) []string {
 }
 
 // processesUsing lists the live processes whose command line names a path under root: the browsers, and apart
-// from them the profile janitors, one for each launched browser whose profile is guarded.
+// from them the profile janitors (one for each launched browser whose profile is guarded) and the rm they run.
 func processesUsing(root string) (browsers, janitors []string) {
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
@@ -136,14 +145,33 @@ func processesUsing(root string) (browsers, janitors []string) {
 		if err == nil && strings.Contains(string(stat), ") Z ") {
 			continue // a zombie is dead; its parent reaps it
 		}
-		p := fmt.Sprintf("%s:%s", e.Name(), strings.SplitN(string(cmdline), "\x00", 2)[0])
-		if strings.Contains(string(cmdline), "e2e-profile-janitor") {
+		// Chromium's helpers rewrite their command line into one space-separated string: keep its first word.
+		argv0 := strings.SplitN(string(cmdline), "\x00", 2)[0]
+		if words := strings.Fields(argv0); len(words) > 0 {
+			argv0 = words[0]
+		}
+		p := e.Name() + ":" + argv0
+		if strings.Contains(string(cmdline), "e2e-profile-janitor") || startedByJanitor(e.Name()) {
 			janitors = append(janitors, p)
 		} else {
 			browsers = append(browsers, p)
 		}
 	}
 	return browsers, janitors
+}
+
+// startedByJanitor tells whether process pid is one a profile janitor started (its rm).
+func startedByJanitor(pid string) bool {
+	n, err := strconv.Atoi(pid)
+	if err != nil {
+		return false
+	}
+	_, parent, ok := procStat(n)
+	if !ok {
+		return false
+	}
+	cmdline, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(parent), "cmdline"))
+	return err == nil && strings.Contains(string(cmdline), "e2e-profile-janitor")
 }
 
 // make e2e's processes end every browser they started and remove every profile, whether the run finishes,
@@ -218,6 +246,141 @@ func TestNothingIsLeftBehind(t *testing.T) {
 			}
 			assertNothingLeft(t, profiles)
 		})
+	}
+}
+
+// orphanLimit is how soon after the Ginkgo CLI dies its spec processes and their browsers must be gone: the
+// requirement itself, not a measurement of this machine.
+const orphanLimit = 2 * time.Second
+
+// The Ginkgo CLI killed outright (SIGKILL: an OOM kill, a CI agent that lost its runner) takes its spec
+// processes and their browsers with it within orphanLimit. Each spec of the orphan suite holds a page open
+// for ten minutes, so a spec process that is gone in time did not end by itself.
+func TestKillingTheGinkgoCLIEndsItsSpecProcessesAndBrowsers(t *testing.T) {
+	tmp := t.TempDir()
+	suite := build(t, "github.com/e2e-harness/e2e/suites/e2e/testdata/orphansuite")
+	ginkgo, err := suiterun.BuildGinkgo(t.Context(), tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	profiles, err := os.MkdirTemp("", "op")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(profiles)
+	started := t.TempDir()
+	logFile, err := os.Create(filepath.Join(tmp, "run.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close()
+	log := func() string { b, _ := os.ReadFile(logFile.Name()); return string(b) }
+	run, err := suiterun.Command{Suite: suite, Ginkgo: ginkgo, Procs: 2,
+		Env:       append(os.Environ(), "E2E_PROFILE_ROOT="+profiles, "BASE_URL=", "ORPHANSUITE_STARTED="+started),
+		OutputDir: filepath.Join(tmp, "out"), Output: logFile}.Start(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The test's own safety net, whatever happens: the spec processes are in the CLI's process group.
+	defer killLeftovers(run.Pid(), profiles)
+
+	// Both specs have their page open, each in its own process's browser.
+	for deadline := time.Now().Add(2 * time.Minute); ; {
+		if both, _ := filepath.Glob(filepath.Join(started, "*")); len(both) == 2 {
+			break
+		}
+		select {
+		case <-run.Done():
+			t.Fatalf("the run ended before its specs held their pages: %v\n%s", run.Wait(), log())
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the two specs did not open their pages within two minutes:\n%s", log())
+		}
+	}
+	specProcs := liveChildren(run.Pid())
+	if len(specProcs) != 2 {
+		t.Fatalf("the CLI (pid %d) has child processes %v, want its two spec processes", run.Pid(), specProcs)
+	}
+	for _, pid := range specProcs {
+		if owned, _ := filepath.Glob(filepath.Join(profiles, fmt.Sprintf("p%d-*", pid))); len(owned) != 1 {
+			t.Fatalf("spec process %d has browser profiles %v, want one", pid, owned)
+		}
+	}
+	if browsers, janitors := processesUsing(profiles); len(browsers) == 0 || len(janitors) != 2 {
+		t.Fatalf("before the kill: browser processes %v and profile janitors %v, want two guarded browsers", browsers, janitors)
+	}
+
+	if err := syscall.Kill(run.Pid(), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	killed := time.Now()
+	<-run.Done()
+	for {
+		specsLeft, browsersLeft := alive(specProcs), browsersUsing(profiles)
+		if len(specsLeft) == 0 && len(browsersLeft) == 0 {
+			break
+		}
+		if time.Since(killed) > orphanLimit {
+			t.Fatalf("%s after the Ginkgo CLI was killed, still running: spec processes %v, browser processes %v\n%s",
+				orphanLimit, specsLeft, browsersLeft, log())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	assertNothingLeft(t, profiles)
+}
+
+// liveChildren lists the live processes (not zombies) whose parent is pid.
+func liveChildren(pid int) []int {
+	var out []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if state, parent, ok := procStat(child); ok && state != "Z" && parent == pid {
+			out = append(out, child)
+		}
+	}
+	return out
+}
+
+// alive returns those of pids that are still running (a zombie is dead: it only waits to be reaped).
+func alive(pids []int) []int {
+	var out []int
+	for _, pid := range pids {
+		if state, _, ok := procStat(pid); ok && state != "Z" {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// procStat reads a process's state and parent from /proc; ok is false when there is no such process.
+func procStat(pid int) (state string, parent int, ok bool) {
+	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return "", 0, false
+	}
+	// pid (comm) state ppid …; comm may hold spaces and parentheses, so split after its last ')'.
+	s := string(stat)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 2 {
+		return "", 0, false
+	}
+	parent, err = strconv.Atoi(fields[1])
+	return fields[0], parent, err == nil
+}
+
+// killLeftovers ends what a failed run left: the run's process group and any browser using a profile under
+// root.
+func killLeftovers(group int, root string) {
+	_ = syscall.Kill(-group, syscall.SIGKILL)
+	for _, p := range browsersUsing(root) {
+		if pid, err := strconv.Atoi(strings.SplitN(p, ":", 2)[0]); err == nil {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
 	}
 }
 

@@ -25,8 +25,15 @@ func OpenEditor(ctx context.Context, page *harness.Page) *Editor {
 	GinkgoHelper()
 	e := &Editor{Page: page, DocID: newDocID()}
 	Expect(page.Goto(ctx, e2e.URL("?doc="+e.DocID))).To(Succeed())
-	Eventually(page.ByCSS("html")).Should(e2e.HaveAttribute("data-editor-state", "ready"))
+	WaitUntilBooted(page)
 	return e
+}
+
+// WaitUntilBooted waits for the editor in page to have booted: its modules run, its canvas frame loaded, its
+// document and session fetched. Booting is part of loading the page, so it gets the page load's budget.
+func WaitUntilBooted(page *harness.Page) {
+	GinkgoHelper()
+	Eventually(page.ByCSS("html")).WithTimeout(e2e.LoadTimeout()).Should(e2e.HaveAttribute("data-editor-state", "ready"))
 }
 
 func newDocID() string {
@@ -39,7 +46,7 @@ func newDocID() string {
 func (e *Editor) Reopen(ctx context.Context) {
 	GinkgoHelper()
 	Expect(e.Reload(ctx)).To(Succeed())
-	Eventually(e.ByCSS("html")).Should(e2e.HaveAttribute("data-editor-state", "ready"))
+	WaitUntilBooted(e.Page)
 }
 
 // Canvas is the document inside the canvas iframe.

@@ -73,6 +73,7 @@ var _ = Describe("Signing in", func() {
 		Expect(page.ByRole("button", harness.Name("Sign in")).Click(ctx)).To(Succeed())
 
 		By("arriving in the editor, signed in")
+		WaitUntilBooted(page)
 		Eventually(page.ByTestID("current-user")).Should(e2e.ContainText("ada"))
 	}, e2e.Timeout())
 

@@ -31,7 +31,8 @@ func OpenBuilder(ctx context.Context, page *harness.Page) *Builder {
 	GinkgoHelper()
 	acceptCanvasForwarding(page)
 	Expect(page.Goto(ctx, e2e.URL(BuilderPath))).To(Succeed())
-	Eventually(page.ByCSS("html")).WithContext(ctx).Should(e2e.HaveAttribute("data-builder-state", "ready"))
+	// Booting GrapesJS is part of loading the page, so it gets the page load's budget, not an assertion's.
+	Eventually(page.ByCSS("html")).WithContext(ctx).WithTimeout(e2e.LoadTimeout()).Should(e2e.HaveAttribute("data-builder-state", "ready"))
 	return &Builder{Page: page}
 }
 
