@@ -11,12 +11,19 @@ import (
 )
 
 var _ = Describe("Insert dynamic data", func() {
-	for i := 1; i <= 20; i++ {
+	if scenario != "fixture" {
+		return
+	}
+	for i := 1; i <= specCount; i++ {
 		It(fmt.Sprintf("inserts Current User's email into the heading (%d)", i), func(ctx SpecContext) {
+			ph := startPhases()
 			page := e2e.NewPage(ctx)
+			ph.mark(phaseNewPage)
 			Expect(page.Goto(ctx, e2e.URL(fmt.Sprintf("?doc=h-%d-%d", time.Now().UnixNano(), i)))).To(Succeed())
+			ph.mark(phaseGoto)
 			Eventually(page.ByCSS("html")).Should(e2e.HaveAttribute("data-editor-state", "ready"))
 			Expect(page.ByTestID("canvas").Frame().ByTestID("canvas-element-e1").Click(ctx)).To(Succeed())
+			ph.mark(phaseFirstClick)
 			Eventually(page.ByTestID("selected-element-label")).Should(e2e.HaveText("Text e1"))
 			Expect(page.ByTestID("field-text").Click(ctx)).To(Succeed())
 			Expect(page.ByTestID("insert-dynamic-data").Click(ctx)).To(Succeed())
@@ -24,6 +31,7 @@ var _ = Describe("Insert dynamic data", func() {
 			Expect(page.ByTestID("dynamic-data-option-current-user-email").Click(ctx)).To(Succeed())
 			Eventually(page.ByTestID("field-text").ByTestID("expression-chip")).Should(e2e.HaveCount(1))
 			Eventually(page.ByTestID("field-text")).Should(e2e.ContainText("Current User › Email"))
+			ph.mark(phaseRest)
 		}, e2e.Timeout())
 	}
 })

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/e2e-harness/e2e/bench/minimal"
 	"github.com/e2e-harness/e2e/fixtures"
 	"github.com/e2e-harness/e2e/harness"
 	"github.com/e2e-harness/e2e/suites/suiterun"
@@ -21,15 +24,28 @@ type bench struct {
 	rounds  int
 	samples int
 	out     string
+	scale   []int           // spec counts of the minimal scenario's scaling runs
+	parts   map[string]bool // which parts to run: micro, fixture, minimal, scale
+	sides   map[string]bool // which sides run the scenarios: harness, playwright
 
 	suite, ginkgo string // the compiled harness suite and the Ginkgo CLI
-	target        string
+	fixtureURL    string // the fixture editor
+	minimalURL    string // bench/minimal's page
+}
+
+// scenario is one of the two things both sides run.
+type scenario struct {
+	name    string // "fixture" or "minimal": BENCH_SCENARIO of the harness suite
+	url     string // the base URL both sides get
+	pwMatch string // the Playwright spec file's name
 }
 
 // suiteRun is one timed run of one side.
 type suiteRun struct {
-	took  time.Duration
-	rssMB float64 // peak resident memory of the harness's own process (0 for Playwright and for -p runs)
+	took   time.Duration
+	rssMB  float64            // peak resident memory of the harness's own process (0 for Playwright and for -p runs)
+	cpu    map[string]float64 // CPU seconds by kind of process (one-process runs only)
+	phases []specPhases       // the harness's per-spec phases
 }
 
 func (b *bench) run(ctx context.Context) error {
@@ -55,64 +71,166 @@ func (b *bench) run(ctx context.Context) error {
 		return err
 	}
 	defer srv.Close()
-	b.target = srv.URL() + "/"
-
-	fmt.Println("bench: measuring one click, a raw move/press/release and a spec's setup in one browser")
-	micro, err := b.micro(ctx)
+	b.fixtureURL = srv.URL() + "/"
+	stopMinimal, err := serveMinimal(b)
 	if err != nil {
 		return err
 	}
+	defer stopMinimal()
+	fmt.Printf("bench: load average before: %s\n", loadAverage())
 
+	var micro *microFigures
+	if b.parts["micro"] {
+		fmt.Println("bench: measuring one click, a raw move/press/release and a spec's setup in one browser")
+		if micro, err = b.micro(ctx); err != nil {
+			return err
+		}
+	}
+
+	fixture := scenario{name: "fixture", url: b.fixtureURL, pwMatch: "insert-dynamic-data.spec.js"}
+	mini := scenario{name: "minimal", url: b.minimalURL, pwMatch: "minimal.spec.js"}
+	type job struct {
+		sc      scenario
+		workers int
+	}
+	var jobs []job
+	if b.parts["fixture"] {
+		jobs = append(jobs, job{fixture, 1}, job{fixture, 2})
+	}
+	if b.parts["minimal"] {
+		jobs = append(jobs, job{mini, 1})
+	}
 	sides := []struct {
 		name string
-		run  func(context.Context, int, int) (suiteRun, error)
+		run  func(context.Context, scenario, int, int, int) (suiteRun, error)
 	}{{"harness", b.harnessSuite}, {"playwright", b.playwrightSuite}}
-	times := map[string][]time.Duration{}
-	var rss []float64
-	for round := 1; round <= b.rounds; round++ {
-		for _, workers := range []int{1, 2} {
+	runs := map[string][]suiteRun{}
+	for round := 1; round <= b.rounds && len(jobs) > 0; round++ {
+		for _, j := range jobs {
 			for _, side := range sides {
-				r, err := side.run(ctx, workers, round)
+				if !b.sides[side.name] {
+					continue
+				}
+				r, err := side.run(ctx, j.sc, 20, j.workers, round)
 				if err != nil {
 					return err
 				}
-				key := fmt.Sprintf("%s/%d", side.name, workers)
-				times[key] = append(times[key], r.took)
-				if r.rssMB > 0 {
-					rss = append(rss, r.rssMB)
-				}
-				fmt.Printf("bench: round %d %-10s workers=%d %6.2fs\n", round, side.name, workers, r.took.Seconds())
+				key := fmt.Sprintf("%s/%s/%d", j.sc.name, side.name, j.workers)
+				runs[key] = append(runs[key], r)
+				fmt.Printf("bench: round %d %-8s %-10s workers=%d %6.2fs\n", round, j.sc.name, side.name, j.workers, r.took.Seconds())
 			}
 		}
 	}
-	h1, p1 := median(times["harness/1"]), median(times["playwright/1"])
-	h2, p2 := median(times["harness/2"]), median(times["playwright/2"])
-	fmt.Printf("bench: suite_s with 2 workers harness=%.2f playwright=%.2f ratio=%.3f\n", h2.Seconds(), p2.Seconds(), h2.Seconds()/p2.Seconds())
-	fmt.Printf("bench: harness speed-up from 1 to 2 processes=%.2fx (playwright %.2fx)\n", h1.Seconds()/h2.Seconds(), p1.Seconds()/p2.Seconds())
-	fmt.Printf("bench: click_ms=%.1f raw_triple_ms=%.1f spec_setup_ms=%.1f harness_rss_mb=%.1f\n",
-		ms(median(micro.click)), ms(median(micro.raw)), ms(median(micro.setup)), slices.Max(append(rss, micro.rssMB)))
-	fmt.Printf("bench: suite_s harness=%.2f playwright=%.2f ratio=%.3f\n", h1.Seconds(), p1.Seconds(), h1.Seconds()/p1.Seconds())
+
+	var scaled []scaleRun
+	if b.parts["scale"] {
+		for _, n := range b.scale {
+			r, err := b.harnessSuite(ctx, mini, n, 1, 0)
+			if err != nil {
+				return err
+			}
+			scaled = append(scaled, scaleRun{specs: n, run: r})
+			fmt.Printf("bench: scale minimal harness specs=%d %6.2fs\n", n, r.took.Seconds())
+		}
+	}
+
+	fmt.Printf("bench: load average after: %s\n", loadAverage())
+	b.summary(runs, micro, scaled)
 	return nil
 }
 
-// harnessSuite runs the Ginkgo suite: the compiled binary itself with one process (so its peak memory is
-// measurable), the Ginkgo CLI with -p for more.
-func (b *bench) harnessSuite(ctx context.Context, workers, round int) (suiteRun, error) {
-	out := filepath.Join(b.out, fmt.Sprintf("harness-%d-%d", workers, round))
-	run := suiterun.Command{Suite: b.suite, Procs: workers, Env: append(os.Environ(), "BASE_URL="+b.target), OutputDir: out}
+// summary prints the figures; the last lines keep a fixed form (see main.go).
+func (b *bench) summary(runs map[string][]suiteRun, micro *microFigures, scaled []scaleRun) {
+	took := func(key string) time.Duration {
+		var d []time.Duration
+		for _, r := range runs[key] {
+			d = append(d, r.took)
+		}
+		return median(d)
+	}
+	for _, sc := range []string{"fixture", "minimal"} {
+		if len(runs[sc+"/harness/1"]) == 0 {
+			continue
+		}
+		fmt.Printf("bench: %s phases_ms %s\n", sc, phaseLine(runs[sc+"/harness/1"]))
+		for _, side := range []string{"harness", "playwright"} {
+			rs := runs[sc+"/"+side+"/1"]
+			if len(rs) == 0 {
+				continue
+			}
+			fmt.Printf("bench: %s cpu_s %-10s %s\n", sc, side, cpuLine(medianCPU(rs), took(sc+"/"+side+"/1")))
+		}
+	}
+	for _, s := range scaled {
+		fmt.Printf("bench: %s\n", s.line())
+	}
+	if len(runs["fixture/harness/2"]) > 0 && len(runs["fixture/playwright/2"]) > 0 {
+		h1, p1 := took("fixture/harness/1"), took("fixture/playwright/1")
+		h2, p2 := took("fixture/harness/2"), took("fixture/playwright/2")
+		fmt.Printf("bench: suite_s with 2 workers harness=%.2f playwright=%.2f ratio=%.3f\n", h2.Seconds(), p2.Seconds(), h2.Seconds()/p2.Seconds())
+		fmt.Printf("bench: harness speed-up from 1 to 2 processes=%.2fx (playwright %.2fx)\n", h1.Seconds()/h2.Seconds(), p1.Seconds()/p2.Seconds())
+	}
+	if micro != nil {
+		var rss []float64
+		for _, rs := range runs {
+			for _, r := range rs {
+				if r.rssMB > 0 {
+					rss = append(rss, r.rssMB)
+				}
+			}
+		}
+		fmt.Printf("bench: click_ms=%.1f raw_triple_ms=%.1f spec_setup_ms=%.1f harness_rss_mb=%.1f\n",
+			ms(median(micro.click)), ms(median(micro.raw)), ms(median(micro.setup)), slices.Max(append(rss, micro.rssMB)))
+	}
+	if len(runs["minimal/harness/1"]) > 0 && len(runs["minimal/playwright/1"]) > 0 {
+		h, p := took("minimal/harness/1"), took("minimal/playwright/1")
+		fmt.Printf("bench: suite_s minimal harness=%.2f playwright=%.2f ratio=%.3f\n", h.Seconds(), p.Seconds(), h.Seconds()/p.Seconds())
+	}
+	if len(runs["fixture/harness/1"]) > 0 && len(runs["fixture/playwright/1"]) > 0 {
+		h, p := took("fixture/harness/1"), took("fixture/playwright/1")
+		fmt.Printf("bench: suite_s harness=%.2f playwright=%.2f ratio=%.3f\n", h.Seconds(), p.Seconds(), h.Seconds()/p.Seconds())
+	}
+}
+
+// serveMinimal serves bench/minimal's page on loopback.
+func serveMinimal(b *bench) (stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: minimal.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	b.minimalURL = "http://" + ln.Addr().String() + "/"
+	return func() { _ = srv.Close() }, nil
+}
+
+// harnessSuite runs the Ginkgo suite: the compiled binary itself with one process (so its peak memory and its
+// CPU by process are measurable), the Ginkgo CLI with -p for more.
+func (b *bench) harnessSuite(ctx context.Context, sc scenario, specs, workers, round int) (suiteRun, error) {
+	name := fmt.Sprintf("harness-%s-%d-%d-%d", sc.name, specs, workers, round)
+	out := filepath.Join(b.out, name)
+	phases := out + ".phases.jsonl"
+	_ = os.Remove(phases)
+	env := append(os.Environ(), "BASE_URL="+sc.url, "BENCH_SCENARIO="+sc.name, fmt.Sprintf("BENCH_SPECS=%d", specs), "BENCH_PHASES="+phases)
+	run := suiterun.Command{Suite: b.suite, Procs: workers, Env: env, OutputDir: out}
 	if workers > 1 {
 		run.Ginkgo = b.ginkgo
 	}
-	return timed("the harness suite", out+".log", workers == 1, func(log io.Writer) (running, error) {
+	r, err := timed("the harness suite", out+".log", workers == 1, func(log io.Writer) (running, error) {
 		run.Output = log
 		return run.Start(ctx)
 	})
+	if err != nil {
+		return r, err
+	}
+	r.phases, err = readPhases(phases)
+	return r, err
 }
 
 // playwrightSuite runs Playwright Test with the same Chromium and flags (bench/playwright/playwright.config.js).
-func (b *bench) playwrightSuite(ctx context.Context, workers, round int) (suiteRun, error) {
-	out := filepath.Join(b.out, fmt.Sprintf("playwright-%d-%d", workers, round))
-	cmd := exec.CommandContext(ctx, "npx", "--no-install", "playwright", "test", "--output", out)
+func (b *bench) playwrightSuite(ctx context.Context, sc scenario, specs, workers, round int) (suiteRun, error) {
+	out := filepath.Join(b.out, fmt.Sprintf("playwright-%s-%d-%d-%d", sc.name, specs, workers, round))
+	cmd := exec.CommandContext(ctx, "npx", "--no-install", "playwright", "test", sc.pwMatch, "--output", out)
 	cmd.Dir = "bench/playwright"
 	bin, err := harness.FindChrome("")
 	if err != nil {
@@ -124,8 +242,8 @@ func (b *bench) playwrightSuite(ctx context.Context, workers, round int) (suiteR
 		return suiteRun{}, err
 	}
 	defer os.RemoveAll(tmp)
-	cmd.Env = append(os.Environ(), "BASE_URL="+b.target, fmt.Sprintf("WORKERS=%d", workers), "CHROME_BIN="+bin,
-		"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1", "TMPDIR="+tmp)
+	cmd.Env = append(os.Environ(), "BASE_URL="+sc.url, fmt.Sprintf("WORKERS=%d", workers), "CHROME_BIN="+bin,
+		fmt.Sprintf("BENCH_SPECS=%d", specs), "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1", "TMPDIR="+tmp)
 	return timed("Playwright Test", out+".log", false, func(log io.Writer) (running, error) {
 		cmd.Stdout, cmd.Stderr = log, log
 		return startedCmd{cmd}, cmd.Start()
@@ -142,8 +260,9 @@ type startedCmd struct{ *exec.Cmd }
 
 func (c startedCmd) Pid() int { return c.Process.Pid }
 
-// timed starts a side with its output going to logPath and times it to its end.
-func timed(name, logPath string, measureRSS bool, start func(log io.Writer) (running, error)) (suiteRun, error) {
+// timed starts a side with its output going to logPath and times it to its end. oneProcess says the side
+// runs its specs in the process it starts: its peak memory is then the harness's, and its CPU is sampled.
+func timed(name, logPath string, oneProcess bool, start func(log io.Writer) (running, error)) (suiteRun, error) {
 	log, err := os.Create(logPath)
 	if err != nil {
 		return suiteRun{}, err
@@ -154,6 +273,7 @@ func timed(name, logPath string, measureRSS bool, start func(log io.Writer) (run
 	if err != nil {
 		return suiteRun{}, err
 	}
+	cpu := startCPUSampler(p.Pid())
 	// The harness process's own peak memory: VmHWM of that one process, read while it runs. (The rusage of a
 	// finished child would report its largest descendant instead: Chromium's browser process.)
 	var peakKB int
@@ -176,11 +296,12 @@ func timed(name, logPath string, measureRSS bool, start func(log io.Writer) (run
 	took := time.Since(started)
 	close(stopSampling)
 	<-sampled
+	used := cpu.finish()
 	if err != nil {
 		return suiteRun{}, fmt.Errorf("%s failed (%v); see %s", name, err, logPath)
 	}
-	r := suiteRun{took: took}
-	if measureRSS {
+	r := suiteRun{took: took, cpu: used}
+	if oneProcess {
 		r.rssMB = float64(peakKB) / 1024
 	}
 	return r, nil
@@ -202,11 +323,48 @@ func vmHWM(pid int) int {
 	return 0
 }
 
+// medianCPU is the median CPU of each kind over a side's runs.
+func medianCPU(rs []suiteRun) map[string]float64 {
+	out := map[string]float64{}
+	for _, k := range append(slices.Clone(cpuKinds), "renderer_processes") {
+		var v []float64
+		for _, r := range rs {
+			v = append(v, r.cpu[k])
+		}
+		out[k] = medianFloat(v)
+	}
+	return out
+}
+
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
 func median(d []time.Duration) time.Duration {
 	if len(d) == 0 {
 		return 0
 	}
 	s := slices.Clone(d)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func medianFloat(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
 	slices.Sort(s)
 	if len(s)%2 == 1 {
 		return s[len(s)/2]

@@ -17,7 +17,7 @@ type microFigures struct {
 }
 
 func (b *bench) micro(ctx context.Context) (*microFigures, error) {
-	br, err := harness.Open(ctx, harness.WithAllowedHosts(b.target), harness.WithWarmURL(b.target))
+	br, err := harness.Open(ctx, harness.WithAllowedHosts(b.fixtureURL), harness.WithWarmURL(b.fixtureURL))
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +35,7 @@ func (b *bench) micro(ctx context.Context) (*microFigures, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := s.Page().Goto(ctx, fmt.Sprintf("%s?doc=setup-%d-%d", b.target, time.Now().UnixNano(), i)); err != nil {
+		if err := s.Page().Goto(ctx, fmt.Sprintf("%s?doc=setup-%d-%d", b.fixtureURL, time.Now().UnixNano(), i)); err != nil {
 			return nil, err
 		}
 		m.setup = append(m.setup, time.Since(start))
@@ -48,7 +48,7 @@ func (b *bench) micro(ctx context.Context) (*microFigures, error) {
 	}
 	defer s.Close()
 	p := s.Page()
-	if err := p.Goto(ctx, fmt.Sprintf("%s?doc=clicks-%d", b.target, time.Now().UnixNano())); err != nil {
+	if err := p.Goto(ctx, fmt.Sprintf("%s?doc=clicks-%d", b.fixtureURL, time.Now().UnixNano())); err != nil {
 		return nil, err
 	}
 	if err := p.ByCSS("html[data-editor-state=ready]").WaitFor(ctx, harness.Attached); err != nil {
