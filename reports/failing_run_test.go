@@ -189,13 +189,20 @@ func TestAFailingRunWritesJUnitWithCauseStepAndScreenshot(t *testing.T) {
 	if !strings.Contains(failed.Failure.Message, "no element matches the locator") {
 		t.Errorf("failure message %q does not say why the click failed", failed.Failure.Message)
 	}
+	if n := len(suites.TestSuites[0].TestCases); n != 3 || suites.Tests != 3 {
+		t.Errorf("junit.xml has %d test cases (tests=%d) for the suite's 3 specs; its setup and reporting nodes are not tests", n, suites.Tests)
+	}
 	props := map[string]string{}
 	for _, p := range failed.Properties.Properties {
 		props[p.Name] = p.Value
+		if strings.HasPrefix(p.Value, `"`) {
+			t.Errorf("property %s = %s carries JSON's quotes", p.Name, p.Value)
+		}
 	}
-	var step, shot string
-	_ = json.Unmarshal([]byte(props[artifact.EntryFailingStep]), &step)
-	_ = json.Unmarshal([]byte(props[artifact.EntryScreenshot]), &shot)
+	step, shot := props[artifact.EntryFailingStep], props[artifact.EntryScreenshot]
+	if !strings.HasSuffix(props[artifact.EntryTrace], "/trace/index.json") {
+		t.Errorf("property %s = %q, want the trace's index", artifact.EntryTrace, props[artifact.EntryTrace])
+	}
 	if step != "pressing the button named "+markup {
 		t.Errorf("property %s = %q, want the last By before the failure", artifact.EntryFailingStep, props[artifact.EntryFailingStep])
 	}
@@ -335,3 +342,106 @@ func holds(body []byte, secret string) string {
 	}
 	return ""
 }
+
+// specDirOf finds the artifact folder of the run's spec whose name contains part.
+func specDirOf(t *testing.T, run *failingRun, part string) string {
+	t.Helper()
+	dirs, _ := filepath.Glob(filepath.Join(run.outDir, artifact.DirSpecs, "*"+part+"*"))
+	if len(dirs) != 1 {
+		t.Fatalf("artifact folders matching %q: %v", part, dirs)
+	}
+	return dirs[0]
+}
+
+// The failing spec keeps a trace: every action a step with its timing, checks and frames, and for the clean
+// click on the login button the press point inside the target's box with every event landing in it. A spec
+// that passed (with the default E2E_TRACE) wrote nothing at all.
+func TestAFailingRunKeepsATraceOfTheFailingSpec(t *testing.T) {
+	run := runFailingSuite(t)
+	dir := specDirOf(t, run, "signs-in-then-meets-a-page-full-of-markup")
+	a, err := artifact.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Problems) > 0 {
+		t.Errorf("the artifacts have problems: %v", a.Problems)
+	}
+	tr := a.ActionTrace
+	if tr == nil {
+		t.Fatalf("no %s/%s in %s", artifact.DirActionTrace, artifact.FileTraceIndex, dir)
+	}
+	if tr.Version != artifact.ActionTraceVersion || !strings.Contains(tr.Spec, "signs in, then meets a page full of markup") ||
+		tr.StartedAt.IsZero() || tr.Viewport == nil || tr.Viewport.Width < 100 {
+		t.Errorf("the trace's header: version %d, spec %q, started %v, viewport %+v", tr.Version, tr.Spec, tr.StartedAt, tr.Viewport)
+	}
+	var actions []string
+	for _, s := range tr.Steps {
+		actions = append(actions, s.Action+" "+s.Locator)
+	}
+	want := []string{"fill testid=login-username", "fill testid=login-password", "click testid=login-submit"}
+	if len(actions) < 4 || strings.Join(actions[:3], "|") != strings.Join(want, "|") || !strings.HasPrefix(actions[len(actions)-1], "click role=button") {
+		t.Fatalf("the trace's steps are %q; want the two fills, the login click and the failing click last", actions)
+	}
+	last := 0.0
+	for i, s := range tr.Steps {
+		if s.StartedMs < last || s.TookMs <= 0 {
+			t.Errorf("step %d (%s) started at %.1f ms and took %.1f ms; steps are in time order and take time", i, s.Action, s.StartedMs, s.TookMs)
+		}
+		last = s.StartedMs
+		// The first action may start before the page's first frame is drawn; every later one has one before it.
+		if (s.Before == "" && i > 0) || s.After == "" {
+			t.Errorf("step %d (%s) has no frame before (%q) or after (%q) it", i, s.Action, s.Before, s.After)
+		}
+		for _, img := range []string{s.Before, s.After} {
+			if body := tr.Images[img]; img != "" && imageMIMEOf(body) != "image/jpeg" {
+				t.Errorf("step %d: %s is not a JPEG frame (%d bytes)", i, img, len(body))
+			}
+		}
+	}
+
+	login := tr.Steps[2]
+	p, box := login.Point, login.TargetBox
+	if p == nil || box == nil {
+		t.Fatalf("the login click has no press point (%v) or target box (%v)", p, box)
+	}
+	if p.X < box.X || p.X > box.X+box.Width || p.Y < box.Y || p.Y > box.Y+box.Height {
+		t.Errorf("the mouse pressed at %+v, outside the login button's box %+v", *p, *box)
+	}
+	events := map[string]bool{}
+	for _, l := range login.Landings {
+		events[l.Event] = true
+		if !l.InTarget || l.Box == nil {
+			t.Errorf("on a clean click, %s reached %s (in the target: %v, box %v)", l.Event, l.Element, l.InTarget, l.Box)
+		}
+	}
+	if !events["pointerdown"] || !events["pointerup"] || !events["click"] {
+		t.Errorf("the login click's landings are %+v; want pointerdown, pointerup and click", login.Landings)
+	}
+	if login.Group != "signing in with the test account" {
+		t.Errorf("the login click ran in step %q", login.Group)
+	}
+	failing := tr.Steps[len(tr.Steps)-1]
+	if failing.Error == "" || len(failing.Waits) == 0 {
+		t.Errorf("the failing click has error %q and waits %+v; want why it failed and what it waited on", failing.Error, failing.Waits)
+	}
+	if f := tr.Failure; f == nil || !strings.HasSuffix(f.File, "failingsuite_test.go") || f.Line == 0 || f.AtMs < failing.StartedMs {
+		t.Errorf("the trace's failure is %+v", tr.Failure)
+	}
+	if len(tr.Filmstrip) == 0 {
+		t.Fatal("the trace has no filmstrip")
+	}
+	for i, f := range tr.Filmstrip {
+		if i > 0 && f.AtMs < tr.Filmstrip[i-1].AtMs || f.Step < -1 || f.Step >= len(tr.Steps) || tr.Images[f.Image] == nil {
+			t.Errorf("filmstrip frame %d: %+v", i, f)
+		}
+	}
+
+	if dirs, _ := filepath.Glob(filepath.Join(run.outDir, artifact.DirSpecs, "*opens-the-editor*")); len(dirs) != 0 {
+		t.Errorf("the passing spec wrote %v; with E2E_TRACE=failing a passing spec writes nothing", dirs)
+	}
+	if _, err := os.Stat(filepath.Join(specDirOf(t, run, "passes-on-its-second-attempt"), artifact.DirActionTrace, artifact.FileTraceIndex)); err != nil {
+		t.Errorf("the flaky spec's failed attempt has no trace: %v", err)
+	}
+}
+
+func imageMIMEOf(b []byte) string { return http.DetectContentType(b) }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,7 +32,8 @@ var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap
 	"duration":  formatDuration,
 	"offset":    formatOffset,
 	"lower":     strings.ToLower,
-	"lastIndex": func(frames []template.URL) int { return len(frames) - 1 },
+	"lastIndex": func(frames []frameView) int { return len(frames) - 1 },
+	"num":       func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
 }).Parse(reportTemplateText))
 
 // Caps on what one spec shows, sized so that three failures at the harness's own limits (500 actions, 500
@@ -103,6 +105,8 @@ type specView struct {
 	Actions        []actionView
 	ActionsOmitted int
 	Artifacts      *artifactView
+	Trace          *traceView
+	TracePath      string // trace/index.json of a spec whose trace is not shown inline (a passing one)
 	Output         string
 	SkipReason     string
 }
@@ -113,6 +117,7 @@ type causeView struct {
 	Node     string
 	Step     string
 	Extra    []string
+	Excerpt  *codeExcerpt // the failing line of the spec and a few around it
 }
 
 type actionView struct {
@@ -139,9 +144,10 @@ type artifactView struct {
 	URL             string
 	Title           string
 	Screenshot      template.URL // a data: URI built here from image bytes, never from page text
+	ScreenshotID    string       // its id in the card's image pool
 	ScreenshotLink  string       // when not inlined
 	ScreenshotNote  string
-	Frames          []template.URL
+	Frames          []frameView
 	FramesNote      string
 	Console         []consoleView
 	ConsoleOmitted  int
@@ -158,6 +164,12 @@ type artifactView struct {
 	TimelineOmitted int
 	TimelineNote    string
 	Notes           []string
+}
+
+// frameView is a filmstrip frame: its data: URI and its id in the card's image pool.
+type frameView struct {
+	Src template.URL
+	ID  string
 }
 
 type consoleView struct {
@@ -293,6 +305,7 @@ func specViewOf(i int, rs renderedSpec, info RunInfo, budget *imageBudget) specV
 	if rs.Outcome == Failed {
 		v.Cause = causeOf(s, info)
 	}
+	pool := newImagePool(v.ID)
 	if rs.Outcome == Flaky {
 		for _, af := range s.AdditionalFailures {
 			if len(v.EarlierFailure) == maxEarlierFailures {
@@ -319,7 +332,26 @@ func specViewOf(i int, rs renderedSpec, info RunInfo, budget *imageBudget) specV
 	}
 	if a := rs.Artifacts; a != nil {
 		v.Actions, v.ActionsOmitted = actionViews(a.Diagnostics, s.StartTime, rs.Outcome)
-		v.Artifacts = artifactViewOf(rs, budget)
+		var spent int
+		v.Artifacts, spent = artifactViewOf(rs, budget, pool)
+		if a.ActionTrace != nil {
+			if rs.Outcome == Failed || rs.Outcome == Flaky {
+				fits := func(n int) bool {
+					if spent+n > maxImagesPerSpec || !budget.take(n) {
+						return false
+					}
+					spent += n
+					return true
+				}
+				where := ""
+				if v.Cause != nil {
+					where = v.Cause.Location
+				}
+				v.Trace = traceViewOf(v.ID, a.ActionTrace, pool, v.Artifacts.ScreenshotID, fits, where)
+			} else {
+				v.TracePath = relativeLink(rs.ArtifactDir, artifact.DirActionTrace, artifact.FileTraceIndex)
+			}
+		}
 	}
 	return v
 }
@@ -344,6 +376,7 @@ func causeOf(s types.SpecReport, info RunInfo) *causeView {
 	if c.Message == "" {
 		c.Message = s.State.String()
 	}
+	c.Excerpt = excerptOf(f.Location, relativePath(f.Location.FileName, info.RepoRoot))
 	if f.ForwardedPanic != "" {
 		c.Extra = append(c.Extra, clip("panic: "+f.ForwardedPanic, maxText))
 	}
@@ -402,7 +435,7 @@ func sinceStart(t, start time.Time) time.Duration {
 	return t.Sub(start)
 }
 
-func artifactViewOf(rs renderedSpec, budget *imageBudget) *artifactView {
+func artifactViewOf(rs renderedSpec, budget *imageBudget, pool *imagePool) (*artifactView, int) {
 	a := rs.Artifacts
 	start := rs.Spec.StartTime
 	v := &artifactView{Dir: rs.ArtifactDir, HAR: rs.HAR, Notes: a.Problems}
@@ -472,18 +505,19 @@ func artifactViewOf(rs renderedSpec, budget *imageBudget) *artifactView {
 			v.Notes = append(v.Notes, fmt.Sprintf("%d protocol messages could not be decoded by cdproto and are not in the timeline (see %s)", tl.Undecoded, artifact.FileTrace))
 		}
 	}
-	inlineImages(v, rs.ArtifactDir, a, important, budget)
-	return v
+	spent := inlineImages(v, rs.ArtifactDir, a, important, budget, pool)
+	return v, spent
 }
 
 // inlineImages puts the screenshot and filmstrip of a failed or flaky spec into the report while the budget
-// lasts; otherwise, and for passing specs that kept artifacts, the report links to the files.
-func inlineImages(v *artifactView, dir string, a *artifact.Artifacts, important bool, budget *imageBudget) {
+// lasts; otherwise, and for passing specs that kept artifacts, the report links to the files. It returns the
+// bytes it spent of the spec's allowance, and registers each image in the card's pool, for the trace view.
+func inlineImages(v *artifactView, dir string, a *artifact.Artifacts, important bool, budget *imageBudget, pool *imagePool) int {
 	if len(a.Screenshot) > 0 {
 		v.ScreenshotLink = relativeLink(dir, artifact.FileScreenshot)
 	}
 	if !important {
-		return
+		return 0
 	}
 	spent := 0
 	if len(a.Screenshot) > 0 {
@@ -493,6 +527,7 @@ func inlineImages(v *artifactView, dir string, a *artifact.Artifacts, important 
 			v.ScreenshotNote = "the screenshot could not be inlined"
 		case budget.take(len(shot)):
 			v.Screenshot = template.URL(dataURI(mime, shot))
+			v.ScreenshotID = pool.known(shot)
 			spent += len(shot)
 			if shrunk {
 				v.ScreenshotNote = "downscaled to keep the report small; the full-size screenshot is next to it"
@@ -513,11 +548,12 @@ func inlineImages(v *artifactView, dir string, a *artifact.Artifacts, important 
 			continue
 		}
 		spent += len(f)
-		v.Frames = append(v.Frames, template.URL(dataURI(mime, f)))
+		v.Frames = append(v.Frames, frameView{Src: template.URL(dataURI(mime, f)), ID: pool.known(f)})
 	}
 	if skipped > 0 {
 		v.FramesNote = fmt.Sprintf("%d of %d frames not inlined to keep the report small; all are in %s/", skipped, len(frames), relativeLink(dir, artifact.DirFilmstrip))
 	}
+	return spent
 }
 
 func consoleViews(msgs []artifact.ConsoleMessage, start time.Time, caps listCaps) (out []consoleView, omitted, errs int) {

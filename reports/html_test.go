@@ -1,6 +1,7 @@
 package reports
 
 import (
+	stdhtml "html"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -34,6 +35,18 @@ func hostileRun(t *testing.T, out string) string {
 			traceLine(t, 0, "event", "Runtime.consoleAPICalled", map[string]any{"type": "log", "executionContextId": 1, "timestamp": 1.0,
 				"args": []any{map[string]any{"type": "string", "value": hostile}}}),
 			traceLine(t, 0, "command", "Page.navigate", map[string]any{"url": "javascript:" + hostile}),
+		},
+		actionTrace: &artifact.ActionTrace{Version: 1, Spec: hostile, StartedAt: t0, Viewport: &artifact.Size{Width: 1280, Height: 720},
+			Steps: []artifact.TraceStep{{Action: "click", Locator: hostile, Detail: hostile, Element: hostile, Group: hostile, StartedMs: 10, TookMs: 5,
+				Waits: []artifact.TraceWait{{Check: "visible", WaitedMs: 1, Last: hostile}}, Error: hostile,
+				Point: &artifact.Point{X: 5, Y: 5}, TargetBox: &artifact.Box{Width: 10, Height: 10},
+				Landings: []artifact.Landing{{Event: hostile, Element: `<div class="` + hostile + `">`, Box: &artifact.Box{X: 50, Y: 50, Width: 10, Height: 10}}},
+				Before:   artifact.TraceFrameName(0), After: artifact.TraceFrameName(1)}},
+			Filmstrip: []artifact.TraceFrame{{Image: artifact.TraceFrameName(1), AtMs: 12}},
+			Failure:   &artifact.TraceFailure{Message: hostile, File: hostile, Line: 1, AtMs: 20},
+			Images: map[string][]byte{artifact.TraceFrameName(0): noiseJPEG(t, 32, 18, 50, 3),
+				// Not an image: it must not become one in the report.
+				artifact.TraceFrameName(1): []byte("<svg onload=window.__xss=3>")},
 		},
 	})
 	return rel
@@ -90,7 +103,7 @@ func TestTheReportsPolicyAllowsOnlyItsOwnScriptAndStyle(t *testing.T) {
 	if csp == nil {
 		t.Fatal("report.html has no Content-Security-Policy")
 	}
-	policy := strings.ReplaceAll(csp[1], "&#39;", "'")
+	policy := stdhtml.UnescapeString(csp[1]) // as the browser reads the attribute
 	for _, want := range []string{"default-src 'none'", "img-src data:", "script-src '" + cspHash(reportJS) + "'", "style-src '" + cspHash(reportCSS) + "'"} {
 		if !strings.Contains(policy, want) {
 			t.Errorf("policy %q lacks %q", policy, want)

@@ -36,7 +36,10 @@ func OutcomeOf(s types.SpecReport) Outcome {
 
 // Counts summarises a run.
 type Counts struct {
-	Passed, Failed, Flaky, Skipped int
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Flaky   int `json:"flaky"`
+	Skipped int `json:"skipped"`
 }
 
 // Total is the number of specs counted.
@@ -208,6 +211,11 @@ func hasEntry(s types.SpecReport, name string) bool {
 	}
 	return false
 }
+
+// OneLineCause is why the spec failed, in one line: the first line of its failure message that says something
+// (for a harness action, the error's own text), for places with room for one line (the console summary, a
+// paused spec's prompt).
+func OneLineCause(s types.SpecReport) string { return failureSummary(s) }
 
 // failureSummary is the first line of the failure message, for one-line places (annotations' titles, the step
 // summary's table).

@@ -3,8 +3,10 @@ package reports_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,8 +26,9 @@ func TestTheReportOfAFailingRunInABrowser(t *testing.T) {
 	run := runFailingSuite(t)
 	shotPath := os.Getenv(EnvReportScreenshot)
 	page := openReport(t, filepath.Join(run.outDir, reports.FileHTMLReport))
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	// No budget of our own for the whole test: each read of the page is bounded by the harness, each wait by
+	// the page's own time (waitTrue), and a loaded machine only makes the whole take longer.
+	ctx := t.Context()
 
 	failed := `document.querySelector('details.spec.failed')`
 	t.Run("shows the run summary", func(t *testing.T) {
@@ -98,6 +101,108 @@ func TestTheReportOfAFailingRunInABrowser(t *testing.T) {
 		}
 		if !evalBool(ctx, t, page, `document.querySelector('details.spec.flaky') !== null`) {
 			t.Error("the spec that passed on its second attempt is not marked flaky")
+		}
+	})
+
+	t.Run("shows the failing line of the spec next to the cause", func(t *testing.T) {
+		line := evalString(ctx, t, page, failed+`.querySelector('[data-cause] ~ [data-excerpt] [data-failing-line]').textContent`)
+		if !strings.Contains(line, `Click(ctx, harness.Timeout(1500*time.Millisecond))`) {
+			t.Errorf("the failing line shown is %q", line)
+		}
+		// The failing line is the spec's second to last: three lines before it, what the file has after it.
+		excerpt := evalString(ctx, t, page, failed+`.querySelector('[data-excerpt] pre').textContent`)
+		if n := strings.Count(excerpt, "\n"); n != 6 || !strings.Contains(excerpt, `By("pressing the button named " + Markup)`) {
+			t.Errorf("the excerpt has %d lines; want the failing one, with its By step among the three before it:\n%s", n, excerpt)
+		}
+	})
+
+	t.Run("steps through the trace with the keyboard", func(t *testing.T) {
+		trace := failed + `.querySelector('[data-trace]')`
+		shown := func() (step, frame, view string) {
+			return evalString(ctx, t, page, trace+`.getAttribute('data-shown-step')`),
+				evalString(ctx, t, page, trace+`.getAttribute('data-shown-frame')`),
+				evalString(ctx, t, page, trace+`.getAttribute('data-shown-view')`)
+		}
+		option := func(step string) string { return trace + `.querySelector('[data-step="` + step + `"]')` }
+		visibleDetails := func() string {
+			return evalString(ctx, t, page, `[...`+trace+`.querySelectorAll('[data-details-for]')].filter(d => !d.hidden).map(d => d.getAttribute('data-details-for')).join(',')`)
+		}
+		step, frame, view := shown()
+		if got := evalString(ctx, t, page, option(step)+`.textContent`); !strings.Contains(got, "click") || !strings.Contains(got, "role=button") {
+			t.Fatalf("the trace opens on step %s (%q); want the failing click", step, got)
+		}
+		if view != "before" || frame == "" || frame != evalString(ctx, t, page, option(step)+`.getAttribute('data-before')`) {
+			t.Errorf("the trace shows frame %q (%s); want the failing step's frame before it", frame, view)
+		}
+		waitTrue(ctx, t, page, `(() => { const img = `+trace+`.querySelector('[data-trace-image]'); return !img.hidden && img.complete && img.naturalWidth > 0; })()`,
+			"the trace's frame did not load")
+
+		// A person clicks into the step list, then uses the keyboard: trusted input, through the harness.
+		if err := page.ByCSS(`details.spec.failed [data-trace-steps] [aria-selected=true]`).Click(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got, _, _ := shown(); got != step {
+			t.Fatalf("clicking the selected step moved the trace to step %s", got)
+		}
+		login := evalString(ctx, t, page, `[...`+trace+`.querySelectorAll('[data-step]')].find(o => o.textContent.includes('testid=login-submit')).getAttribute('data-step')`)
+		from, _ := strconv.Atoi(step)
+		to, _ := strconv.Atoi(login)
+		for i := from; i > to; i-- {
+			if err := page.Keyboard().Press(ctx, "ArrowUp"); err != nil {
+				t.Fatal(err)
+			}
+			if got, _, _ := shown(); got != strconv.Itoa(i-1) {
+				t.Fatalf("ArrowUp from step %d shows step %s", i, got)
+			}
+		}
+		step, frame, _ = shown()
+		if evalString(ctx, t, page, option(step)+`.getAttribute('aria-selected')`) != "true" || visibleDetails() != step {
+			t.Errorf("at step %s the list selects %q and the details shown are %q", step, evalString(ctx, t, page, trace+`.querySelector('[aria-selected=true]').id`), visibleDetails())
+		}
+		if frame != evalString(ctx, t, page, option(step)+`.getAttribute('data-before')`) {
+			t.Errorf("step %s shows frame %q, not its own frame before it", step, frame)
+		}
+		// The marks on the frame: the target's box, and the press point inside it; a clean click has no receiver.
+		marks := evalString(ctx, t, page, `(() => {
+			const svg = `+trace+`.querySelector('[data-overlay-for="`+step+`"]');
+			if (svg.hasAttribute('hidden')) return 'hidden';
+			const r = svg.querySelector('[data-mark=target]'), c = svg.querySelector('[data-mark=press]');
+			if (!r || !c) return 'missing';
+			const x = +c.getAttribute('cx'), y = +c.getAttribute('cy'), rx = +r.getAttribute('x'), ry = +r.getAttribute('y');
+			const inside = x >= rx && x <= rx + +r.getAttribute('width') && y >= ry && y <= ry + +r.getAttribute('height');
+			return (inside ? 'press inside target' : 'press outside target') + ', receivers: ' + svg.querySelectorAll('[data-mark=receiver]').length;
+		})()`)
+		if marks != "press inside target, receivers: 0" {
+			t.Errorf("the login click's marks: %s", marks)
+		}
+		if n := evalString(ctx, t, page, `String([...`+trace+`.querySelectorAll('svg[data-overlay-for]')].filter(s => !s.hasAttribute('hidden')).length)`); n != "1" {
+			t.Errorf("%s overlays are shown at once", n)
+		}
+
+		if err := page.Keyboard().Press(ctx, "ArrowRight"); err != nil {
+			t.Fatal(err)
+		}
+		if got, frame, view := shown(); got != step || view != "after" || frame != evalString(ctx, t, page, option(step)+`.getAttribute('data-after')`) {
+			t.Errorf("ArrowRight shows step %s, frame %q (%s); want step %s's frame after it", got, frame, view, step)
+		}
+		if err := page.Keyboard().Press(ctx, "ArrowDown"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _, view := shown(); got != strconv.Itoa(to+1) || view != "after" {
+			t.Errorf("ArrowDown then shows step %s (%s); want the next step, still after", got, view)
+		}
+
+		// A frame of the filmstrip shows its time, and a click on it goes to the step it belongs to.
+		last := evalString(ctx, t, page, `(() => { const all = `+trace+`.querySelectorAll('[data-film]'); return all[all.length-1].getAttribute('data-film'); })()`)
+		if got := evalString(ctx, t, page, trace+`.querySelector('[data-film="`+last+`"] .time').textContent`); !strings.HasPrefix(got, "+") || !strings.HasSuffix(got, "s") {
+			t.Errorf("a filmstrip frame is labelled %q; want its time, like +1.234s", got)
+		}
+		if err := page.ByCSS(`details.spec.failed [data-trace] [data-film="` + last + `"]`).Click(ctx); err != nil {
+			t.Fatal(err)
+		}
+		wantStep := evalString(ctx, t, page, trace+`.querySelector('[data-film="`+last+`"]').getAttribute('data-film-step')`)
+		if got, frame, view := shown(); got != wantStep || view != "film" || frame != evalString(ctx, t, page, trace+`.querySelector('[data-film="`+last+`"]').getAttribute('data-pool-ref')`) {
+			t.Errorf("clicking the last filmstrip frame shows step %s, frame %q (%s); want step %s and that frame", got, frame, view, wantStep)
 		}
 	})
 
@@ -180,15 +285,17 @@ func evalBool(ctx context.Context, t *testing.T, p *harness.Page, js string) boo
 	return string(raw) == "true"
 }
 
-// waitTrue polls a condition on the page's clock of a few frames, for things that happen a moment after load.
+// waitTrue polls a condition for things that happen a moment after load (an image decoded, the filmstrip's
+// next frame every 400 ms). It waits in the page's own time: each poll lets 50 ms pass on the page's timers, so
+// the report gets 5 s of its own time however long a loaded machine makes that in wall-clock time.
 func waitTrue(ctx context.Context, t *testing.T, p *harness.Page, js, failure string) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !evalBool(ctx, t, p, js) {
-		if time.Now().After(deadline) {
-			t.Fatal(failure)
+	const poll, polls = 50, 100
+	for i := 0; !evalBool(ctx, t, p, js); i++ {
+		if i == polls {
+			t.Fatalf("%s (after %d ms of the page's own time)", failure, poll*polls)
 		}
-		if _, err := p.Evaluate(ctx, `new Promise(r => setTimeout(() => r(true), 50))`); err != nil {
+		if _, err := p.Evaluate(ctx, fmt.Sprintf(`new Promise(r => setTimeout(() => r(true), %d))`, poll)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -36,6 +36,10 @@ type RunInfo struct {
 	RepoRoot string
 	// GitHub, when set, receives annotations and a step summary.
 	GitHub *GitHubActions
+	// Fixture says BaseURL is the embedded fixture editor, served for this run only.
+	Fixture bool
+	// RunID names this run in run.json (E2E_RUN_ID, set by make).
+	RunID string
 }
 
 // GitHubActions is where a run under GitHub Actions reports: workflow commands on Out (the job log) and a
@@ -98,7 +102,7 @@ func moduleRoot() string {
 
 // WriteRun writes the run's reports into outDir: junit.xml and report.json (Ginkgo's reporters, with the
 // failing step, flakiness and HAR path added as report entries), network.har in every spec's artifact
-// directory, and report.html. Under GitHub Actions (info.GitHub) it also prints one annotation per failed spec
+// directory, report.html, and run.json (RunSummary). Under GitHub Actions (info.GitHub) it also prints one annotation per failed spec
 // and appends a step summary. It writes as much as it can and returns every error it met.
 func WriteRun(r types.Report, outDir string, info RunInfo) error {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
@@ -133,10 +137,7 @@ func WriteRun(r types.Report, outDir string, info RunInfo) error {
 	}
 
 	annotated := withReportEntries(r, hars)
-	if err := reporters.GenerateJUnitReportWithConfig(annotated, filepath.Join(outDir, FileJUnit), reporters.JunitReportConfig{
-		// A passing spec's timeline is noise in CI tools that show system-err; a failing one's is the story.
-		OmitTimelinesForSpecState: types.SpecStatePassed | types.SpecStateSkipped | types.SpecStatePending,
-	}); err != nil {
+	if err := writeJUnit(annotated, filepath.Join(outDir, FileJUnit)); err != nil {
 		errs = append(errs, fmt.Errorf("writing %s: %w", FileJUnit, err))
 	}
 	if err := reporters.GenerateJSONReport(annotated, filepath.Join(outDir, FileJSONReport)); err != nil {
@@ -144,6 +145,10 @@ func WriteRun(r types.Report, outDir string, info RunInfo) error {
 	}
 	if err := renderHTML(filepath.Join(outDir, FileHTMLReport), r, info, specs); err != nil {
 		errs = append(errs, err)
+	}
+	// Last: what reads run.json right after the run may rely on the other files being there.
+	if err := writeRunSummary(outDir, buildRunSummary(r, info, specs)); err != nil {
+		errs = append(errs, fmt.Errorf("writing %s: %w", FileRunSummary, err))
 	}
 	if gh := info.GitHub; gh != nil {
 		if err := WriteGitHubAnnotations(gh.Out, r, info.RepoRoot); err != nil {

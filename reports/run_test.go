@@ -20,7 +20,10 @@ func TestWriteRunWritesJUnitJSONHTMLAndAHARPerSpecWithArtifacts(t *testing.T) {
 	failed := newSpec("breaks", 5).step("saving", time.Second).fail("not saved", 6).
 		entry(artifact.EntryArtifacts, rel).entry(artifact.EntryScreenshot, rel+"/"+artifact.FileScreenshot).done()
 	flaky := newSpec("wobbles", 9).step("waiting", time.Second).fail("late", 10).retryAndPass().done()
-	if err := WriteRun(report(failed, flaky, newSpec("passes", 1).done()), out, RunInfo{}); err != nil {
+	// Ginkgo reports its suite-level nodes next to the specs; they are not tests.
+	setup := types.SpecReport{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStatePassed, NumAttempts: 1}
+	reporting := types.SpecReport{LeafNodeType: types.NodeTypeReportAfterSuite, LeafNodeText: "e2e reports", State: types.SpecStatePassed}
+	if err := WriteRun(report(setup, failed, flaky, newSpec("passes", 1).done(), reporting), out, RunInfo{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{FileJUnit, FileJSONReport, FileHTMLReport, filepath.Join("specs", "breaks-11111111", artifact.FileHAR)} {
@@ -34,14 +37,16 @@ func TestWriteRunWritesJUnitJSONHTMLAndAHARPerSpecWithArtifacts(t *testing.T) {
 	if err := xml.Unmarshal(body, &junit); err != nil {
 		t.Fatal(err)
 	}
+	if n := len(junit.TestSuites[0].TestCases); n != 3 || junit.Tests != 3 || junit.TestSuites[0].Tests != 3 {
+		t.Errorf("junit.xml has %d test cases (tests=%d, %d) for 3 specs; the suite's setup and reporting nodes are not tests",
+			n, junit.Tests, junit.TestSuites[0].Tests)
+	}
 	props := map[string]map[string]string{}
 	for _, tc := range junit.TestSuites[0].TestCases {
 		props[tc.Name] = map[string]string{}
 		if tc.Properties != nil {
 			for _, p := range tc.Properties.Properties {
-				var v string
-				_ = json.Unmarshal([]byte(p.Value), &v)
-				props[tc.Name][p.Name] = v
+				props[tc.Name][p.Name] = p.Value // as CI shows it: no JSON quotes around a path
 			}
 		}
 		if tc.Failure != nil && tc.Failure.Message != "not saved" {
@@ -98,5 +103,25 @@ func TestTheReportKnowsTheBrowserFromTheArtifactsFirst(t *testing.T) {
 	body, _ := os.ReadFile(filepath.Join(out, FileHTMLReport))
 	if !strings.Contains(string(body), `<dd data-fact="browser">Chrome/156.0.8078.79</dd>`) {
 		t.Error("the version the browser reported itself should win over the caller's guess")
+	}
+}
+
+// A suite-level node that failed is why no spec ran: it stays in junit.xml, so that CI shows the failure.
+func TestAFailedSetupNodeIsInJUnit(t *testing.T) {
+	out := t.TempDir()
+	setup := types.SpecReport{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStateFailed, NumAttempts: 1,
+		Failure: types.Failure{Message: "starting the browser: no display"}}
+	skipped := newSpec("never runs", 3).done()
+	skipped.State = types.SpecStateSkipped
+	if err := WriteRun(report(setup, skipped), out, RunInfo{}); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := os.ReadFile(filepath.Join(out, FileJUnit))
+	var junit reporters.JUnitTestSuites
+	if err := xml.Unmarshal(body, &junit); err != nil {
+		t.Fatal(err)
+	}
+	if junit.Failures != 1 || len(junit.TestSuites[0].TestCases) != 2 || !strings.Contains(string(body), "starting the browser: no display") {
+		t.Errorf("junit.xml should hold the failed setup node and the spec:\n%s", body)
 	}
 }

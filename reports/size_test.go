@@ -41,6 +41,25 @@ func heavyArtifacts(t *testing.T, seed uint64, noisyImages bool) artifactSpec {
 	for i := range 12 {
 		a.frames = append(a.frames, noiseJPEG(t, 240, 135, 40, seed*100+uint64(i)))
 	}
+	// A trace of the 500 actions with a frame of its own before and after each (the filmstrip's among them).
+	tr := &artifact.ActionTrace{Version: 1, Spec: "heavy", StartedAt: t0, Viewport: &artifact.Size{Width: 1280, Height: 720}, Images: map[string][]byte{}}
+	for i := range 40 {
+		img := noiseJPEG(t, 240, 135, 40, seed*1000+uint64(i))
+		if i < len(a.frames) {
+			img = a.frames[i]
+		}
+		tr.Images[artifact.TraceFrameName(i)] = img
+	}
+	for i := range 500 {
+		tr.Steps = append(tr.Steps, artifact.TraceStep{Action: "click", Locator: "testid=field-" + long, Element: "<div>" + long + "</div>",
+			Group: long, StartedMs: float64(i), TookMs: 1000, Error: long, Point: &artifact.Point{X: 1, Y: 1},
+			Landings: []artifact.Landing{{Event: "pointerup", Element: long, Box: &artifact.Box{Width: 1, Height: 1}}},
+			Before:   artifact.TraceFrameName(i % 40), After: artifact.TraceFrameName((i + 1) % 40)})
+	}
+	for i := range 12 {
+		tr.Filmstrip = append(tr.Filmstrip, artifact.TraceFrame{Image: artifact.TraceFrameName(i), AtMs: float64(i), Step: i})
+	}
+	a.actionTrace = tr
 	return a
 }
 

@@ -115,6 +115,7 @@ type artifactSpec struct {
 	screenshot  []byte
 	frames      [][]byte
 	trace       []artifact.TraceLine
+	actionTrace *artifact.ActionTrace
 }
 
 func writeArtifacts(t testing.TB, outDir, name string, a artifactSpec) string {
@@ -122,7 +123,7 @@ func writeArtifacts(t testing.TB, outDir, name string, a artifactSpec) string {
 	d := a.diagnostics
 	rel := path.Join(artifact.DirSpecs, name)
 	must(t, artifact.Write(filepath.Join(outDir, filepath.FromSlash(rel)), &artifact.Artifacts{
-		Diagnostics: &d, Screenshot: a.screenshot, Filmstrip: a.frames, Trace: a.trace,
+		Diagnostics: &d, Screenshot: a.screenshot, Filmstrip: a.frames, Trace: a.trace, ActionTrace: a.actionTrace,
 	}))
 	return rel
 }

@@ -27,8 +27,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// Each bad input gets exit code 2 and one line that says what is wrong and, where it helps, what to do.
-func TestBadInputIsOneClearLineAndExitCode2(t *testing.T) {
+// Each bad input gets one line that says what is wrong and, where it helps, what to do: exit code 3 for a value
+// the person must correct, 2 for an environment the run cannot start in.
+func TestBadInputIsOneClearLineAndItsOwnExitCode(t *testing.T) {
 	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "boom", http.StatusInternalServerError)
 	}))
@@ -42,26 +43,31 @@ func TestBadInputIsOneClearLineAndExitCode2(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		env  []string
+		code int
 		want string
 	}{
-		{"malformed BASE_URL", []string{"BASE_URL=localhost:8080"}, `BASE_URL="localhost:8080": want an http:// or https:// URL`},
-		{"unreachable BASE_URL", []string{"BASE_URL=http://127.0.0.1:1/"}, "is unreachable: connection refused"},
-		{"BASE_URL answering 500", []string{"BASE_URL=" + broken.URL}, "answers HTTP 500"},
-		{"self-signed BASE_URL", []string{"BASE_URL=" + selfSigned.URL}, "TLS certificate is not valid"},
-		{"CHROME_BIN pointing at nothing", []string{"CHROME_BIN=/nonexistent/chromium"}, "CHROME_BIN: /nonexistent/chromium does not exist"},
-		{"CHROME_BIN not a browser", []string{"CHROME_BIN=" + notABrowser}, "is not a Chrome or Chromium browser"},
-		{"E2E_BROWSER_URL unreachable", []string{"E2E_BROWSER_URL=ws://127.0.0.1:1/devtools/browser/x"}, "no DevTools endpoint answers"},
-		{"E2E_BROWSER_URL malformed", []string{"E2E_BROWSER_URL=chromium"}, "E2E_BROWSER_URL"},
-		{"bad shard", []string{"E2E_SHARD=4/3"}, "E2E_SHARD=\"4/3\""},
-		{"bad timeout", []string{"E2E_ACTION_TIMEOUT=fast"}, "E2E_ACTION_TIMEOUT=\"fast\": want a positive duration"},
+		{"malformed BASE_URL", []string{"BASE_URL=localhost:8080"}, 3, `BASE_URL="localhost:8080": want an http:// or https:// URL`},
+		{"unreachable BASE_URL", []string{"BASE_URL=http://127.0.0.1:1/"}, 2, "is unreachable: connection refused"},
+		{"BASE_URL answering 500", []string{"BASE_URL=" + broken.URL}, 2, "answers HTTP 500"},
+		{"self-signed BASE_URL", []string{"BASE_URL=" + selfSigned.URL}, 2, "TLS certificate is not valid"},
+		{"CHROME_BIN pointing at nothing", []string{"CHROME_BIN=/nonexistent/chromium"}, 2, "CHROME_BIN: /nonexistent/chromium does not exist"},
+		{"CHROME_BIN not a browser", []string{"CHROME_BIN=" + notABrowser}, 2, "is not a Chrome or Chromium browser"},
+		{"E2E_BROWSER_URL unreachable", []string{"E2E_BROWSER_URL=ws://127.0.0.1:1/devtools/browser/x"}, 2, "no DevTools endpoint answers"},
+		{"E2E_BROWSER_URL malformed", []string{"E2E_BROWSER_URL=chromium"}, 3, "E2E_BROWSER_URL"},
+		{"bad shard", []string{"E2E_SHARD=4/3"}, 3, "E2E_SHARD=\"4/3\""},
+		{"bad timeout", []string{"E2E_ACTION_TIMEOUT=fast"}, 3, "E2E_ACTION_TIMEOUT=\"fast\": want a positive duration"},
+		{"bad trace setting", []string{"E2E_TRACE=sometimes"}, 3, `E2E_TRACE="sometimes": want failing`},
+		{"bad slow motion", []string{"SLOWMO=slow"}, 3, `SLOWMO="slow": want milliseconds`},
+		{"bad pause setting", []string{"PAUSE_ON_FAILURE=please"}, 3, `PAUSE_ON_FAILURE="please": want 1 or 0`},
+		{"headed without a display", []string{"HEADED=1", "DISPLAY=", "WAYLAND_DISPLAY="}, 2, "HEADED=1: a headed browser needs a display"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cmd := exec.Command(binary)
 			cmd.Env = append(cleanEnv(), tc.env...)
 			out, err := cmd.CombinedOutput()
 			var exit *exec.ExitError
-			if !errors.As(err, &exit) || exit.ExitCode() != 2 {
-				t.Fatalf("want exit 2, got %v: %s", err, out)
+			if !errors.As(err, &exit) || exit.ExitCode() != tc.code {
+				t.Fatalf("want exit %d, got %v: %s", tc.code, err, out)
 			}
 			text := strings.TrimSpace(string(out))
 			if strings.Count(text, "\n") != 0 || !strings.Contains(text, tc.want) {
@@ -88,15 +94,31 @@ func TestUnknownMakeVariableStopsMake(t *testing.T) {
 	}
 }
 
+// loopVars are the local loop's variables, and what would otherwise change how a run behaves (a make above this
+// test passes its own command line down in MAKEFLAGS).
+var loopVars = map[string]bool{"HEADED": true, "SLOWMO": true, "PAUSE_ON_FAILURE": true, "CI": true, "FOCUS": true,
+	"LABEL_FILTER": true, "GINKGO_FLAGS": true, "MAKEFLAGS": true, "MAKELEVEL": true, "MFLAGS": true, "OUT": true, "PROCS": true}
+
 // cleanEnv is the environment without the variables under test, so the developer's own settings do not leak in.
 func cleanEnv() []string {
 	var out []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if name == "BASE_URL" || name == "CHROME_BIN" || strings.HasPrefix(name, "E2E_") {
+		if name == "BASE_URL" || name == "CHROME_BIN" || strings.HasPrefix(name, "E2E_") || loopVars[name] {
 			continue
 		}
 		out = append(out, kv)
 	}
 	return out
+}
+
+// PAUSE_ON_FAILURE is for a person at a terminal: in CI the check says once that it will not pause, and the run
+// goes ahead.
+func TestPauseOnFailureSaysWhyItWillNotPauseInCI(t *testing.T) {
+	cmd := exec.Command(binary)
+	cmd.Env = append(cleanEnv(), "PAUSE_ON_FAILURE=1", "CI=true")
+	out, err := cmd.CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "e2e: PAUSE_ON_FAILURE=1 will not pause: CI is set, and a run in CI never waits for a person" {
+		t.Errorf("want exit 0 and one note, got %v: %q", err, out)
+	}
 }

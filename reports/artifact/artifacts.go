@@ -17,6 +17,7 @@ type Artifacts struct {
 	Screenshot  []byte       // screenshot.png
 	Filmstrip   [][]byte     // filmstrip/NN.jpg, JPEG, oldest first
 	Trace       []TraceLine  // trace.jsonl
+	ActionTrace *ActionTrace // trace/index.json and trace/frames/
 
 	// Problems are the files Read found but could not read (or read only in part), each with why. Write
 	// ignores them.
@@ -38,6 +39,7 @@ var parts = []part{
 	{FileScreenshot, writeScreenshot, readScreenshot},
 	{DirFilmstrip, writeFilmstrip, readFilmstrip},
 	{FileTrace, writeTrace, readTrace},
+	{DirActionTrace, writeActionTrace, readActionTrace},
 }
 
 // Write makes dir a spec's artifact directory holding exactly a: whatever dir held before (an earlier attempt

@@ -42,6 +42,17 @@ func everyPart() *artifact.Artifacts {
 			{Time: t0, Kind: "result", ID: 1, Method: "Input.dispatchMouseEvent", Result: json.RawMessage(`{}`)},
 			{Time: t0, Kind: "event", Method: "Runtime.exceptionThrown", Error: "e"},
 		},
+		ActionTrace: &artifact.ActionTrace{
+			Version: artifact.ActionTraceVersion, Spec: "Editor saves", StartedAt: t0, Viewport: &artifact.Size{Width: 1280, Height: 720},
+			Steps: []artifact.TraceStep{{Action: "click", Locator: "testid=save", Element: "<button>", Group: "saving", StartedMs: 12.5, TookMs: 40,
+				Attempts: 2, Waits: []artifact.TraceWait{{Check: "stable", WaitedMs: 16.7, Last: "moving"}}, Error: "x",
+				Point: &artifact.Point{X: 10, Y: 20}, TargetBox: &artifact.Box{X: 1, Y: 2, Width: 30, Height: 40},
+				Landings: []artifact.Landing{{Event: "pointerup", Element: "<label>", Box: &artifact.Box{Width: 5, Height: 5}}},
+				Before:   artifact.TraceFrameName(0), After: artifact.TraceFrameName(1)}},
+			Filmstrip: []artifact.TraceFrame{{Image: artifact.TraceFrameName(1), AtMs: 60, Step: 0}},
+			Failure:   &artifact.TraceFailure{Message: "x", File: "/repo/spec.go", Line: 30, AtMs: 61},
+			Images:    map[string][]byte{artifact.TraceFrameName(0): []byte("before"), artifact.TraceFrameName(1): []byte("after")},
+		},
 	}
 }
 
@@ -51,7 +62,8 @@ func TestWhatIsWrittenIsReadBack(t *testing.T) {
 	if err := artifact.Write(dir, want); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{artifact.FileDiagnostics, artifact.FileScreenshot, artifact.FileTrace, filepath.Join(artifact.DirFilmstrip, "02.jpg")} {
+	for _, name := range []string{artifact.FileDiagnostics, artifact.FileScreenshot, artifact.FileTrace, filepath.Join(artifact.DirFilmstrip, "02.jpg"),
+		filepath.Join(artifact.DirActionTrace, artifact.FileTraceIndex), filepath.Join(artifact.DirActionTrace, "frames", "001.jpg")} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Errorf("%s was not written: %v", name, err)
 		}
@@ -78,7 +90,7 @@ func TestWriteReplacesAnEarlierAttempt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Screenshot != nil || got.Trace != nil || len(got.Filmstrip) != 1 || got.Diagnostics.URL != "http://app.test/second" {
+	if got.Screenshot != nil || got.Trace != nil || got.ActionTrace != nil || len(got.Filmstrip) != 1 || got.Diagnostics.URL != "http://app.test/second" {
 		t.Errorf("the first attempt's files are still there: screenshot %d bytes, %d trace lines, %d frames, URL %q",
 			len(got.Screenshot), len(got.Trace), len(got.Filmstrip), got.Diagnostics.URL)
 	}
@@ -166,5 +178,56 @@ func TestSpecDirIsOnePerSpecAndSafeAsAPath(t *testing.T) {
 			t.Errorf("%q and %q share %s", text, other, dir)
 		}
 		seen[dir] = text
+	}
+}
+
+// The index is read from disk and may have been edited by hand or by another tool: an image path in it must
+// never lead the reader out of trace/frames/, and a missing image costs that image, not the trace.
+func TestTheTraceIndexNamesImagesOnlyUnderItsFramesFolder(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "secret.txt"), []byte("secret"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := everyPart()
+	if err := artifact.Write(dir, a); err != nil {
+		t.Fatal(err)
+	}
+	index := filepath.Join(dir, artifact.DirActionTrace, artifact.FileTraceIndex)
+	body, err := os.ReadFile(index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(body), `"before": "frames/000.jpg"`, `"before": "../../secret.txt"`, 1)
+	edited = strings.Replace(edited, `"image": "frames/001.jpg"`, `"image": "frames/404.jpg"`, 1)
+	if edited == string(body) {
+		t.Fatalf("the index does not name its images as expected:\n%s", body)
+	}
+	if err := os.WriteFile(index, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := artifact.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ActionTrace == nil || len(got.ActionTrace.Steps) != 1 {
+		t.Fatalf("the trace's steps were lost: %+v", got.ActionTrace)
+	}
+	for p, img := range got.ActionTrace.Images {
+		if string(img) == "secret" || !strings.HasPrefix(p, "frames/") {
+			t.Errorf("read %s (%q) through the index", p, img)
+		}
+	}
+	if string(got.ActionTrace.Images["frames/001.jpg"]) != "after" {
+		t.Errorf("the readable image was lost: %v", got.ActionTrace.Images)
+	}
+	problems := strings.Join(got.Problems, "\n")
+	if !strings.Contains(problems, `"../../secret.txt"`) || !strings.Contains(problems, "frames/404.jpg cannot be read") {
+		t.Errorf("problems %q should name the path outside frames/ and the missing image", got.Problems)
+	}
+
+	a.ActionTrace.Steps[0].After = "../escape.jpg"
+	a.ActionTrace.Images["../escape.jpg"] = []byte("x")
+	if err := artifact.Write(filepath.Join(t.TempDir(), "w"), a); err == nil || !strings.Contains(err.Error(), "directly under frames/") {
+		t.Errorf("writing a trace that names ../escape.jpg: %v", err)
 	}
 }

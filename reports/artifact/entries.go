@@ -7,6 +7,7 @@ const (
 	EntryArtifacts      = "e2e.artifacts"      // the spec's artifact directory (SpecDir)
 	EntryScreenshot     = "e2e.screenshot"     // the spec's screenshot
 	EntryURL            = "e2e.url"            // the page's URL when the spec ended
+	EntryTrace          = "e2e.trace"          // the spec's action trace, trace/index.json
 	EntryInfrastructure = "e2e.infrastructure" // the browser crashed: not a finding about the page
 	// A person reads this one in Ginkgo's own output, hence the plain words: why the spec let script-made
 	// input reach the page.

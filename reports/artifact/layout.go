@@ -15,6 +15,12 @@ const (
 	DirFilmstrip    = "filmstrip"        // screencast frames 00.jpg, 01.jpg, … oldest first
 	FileTrace       = "trace.jsonl"      // one TraceLine per line
 	FileHAR         = "network.har"      // HAR 1.2 of Diagnostics.Network, added by the reports package
+
+	// The action trace: trace/index.json (ActionTrace) and the frames it names, trace/frames/NNN.jpg. Written
+	// for failing specs by default (E2E_TRACE), and self-contained: the folder can be copied away on its own.
+	DirActionTrace = "trace"
+	FileTraceIndex = "index.json"
+	DirTraceFrames = "frames"
 )
 
 // DirSpecs is the folder of the output directory that holds one artifact directory per spec.

@@ -12,13 +12,18 @@ import (
 	"github.com/e2e-harness/e2e/reports/artifact"
 )
 
-// saveArtifacts writes the session's diagnostics into the spec's artifact directory and points the spec's
-// report at them.
-func saveArtifacts(ctx context.Context, cfg Config, report types.SpecReport, s *harness.Session) error {
-	a := artifactsOf(s.Diagnostics(ctx))
+// saveArtifacts writes the session's diagnostics (and, when withTrace, its action trace) into the spec's
+// artifact directory and points the spec's report at them. It returns that directory, relative to the output
+// directory.
+func saveArtifacts(ctx context.Context, cfg Config, report types.SpecReport, s *harness.Session, withTrace bool) (string, error) {
+	d := s.Diagnostics(ctx)
+	a := artifactsOf(d)
+	if withTrace {
+		a.ActionTrace = actionTraceOf(d, report, viewportOf(ctx, s.Page(), d.Screenshot))
+	}
 	rel := artifact.SpecDir(report.FullText())
 	if err := artifact.Write(filepath.Join(cfg.OutputDir, filepath.FromSlash(rel)), a); err != nil {
-		return err
+		return "", err
 	}
 	if len(a.Screenshot) > 0 {
 		AddReportEntry(artifact.EntryScreenshot, path.Join(rel, artifact.FileScreenshot))
@@ -27,7 +32,10 @@ func saveArtifacts(ctx context.Context, cfg Config, report types.SpecReport, s *
 	if a.Diagnostics.URL != "" {
 		AddReportEntry(artifact.EntryURL, a.Diagnostics.URL)
 	}
-	return nil
+	if a.ActionTrace != nil {
+		AddReportEntry(artifact.EntryTrace, tracePath(rel))
+	}
+	return rel, nil
 }
 
 // artifactsOf converts the harness's diagnostics into the artifact schema. It is the one place the harness's

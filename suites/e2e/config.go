@@ -25,6 +25,16 @@ const (
 	EnvInsecure      = "E2E_INSECURE"       // 1: accept a target's invalid TLS certificate
 	EnvAssertTimeout = "E2E_ASSERT_TIMEOUT" // how long Eventually waits for an assertion, 5s by default
 	EnvWarmPath      = "E2E_WARM_PATH"      // the page prepared sessions load ahead, relative to the base URL
+	EnvTrace         = "E2E_TRACE"          // failing (default), on or off: the action trace of failing specs, of all, of none
+
+	// The local loop: watch the browser, slow it down, stop at a failure. Named as make's variables are.
+	EnvHeaded         = "HEADED"           // 1: show the browser window (needs a display)
+	EnvSlowMotion     = "SLOWMO"           // milliseconds to wait before each action, with the pointer drawn
+	EnvPauseOnFailure = "PAUSE_ON_FAILURE" // 1: keep a failed spec's page open until Enter (interactive runs only)
+
+	// EnvRunID is set by make for each run, so that what runs after the suite can tell this run's run.json
+	// from an earlier one's.
+	EnvRunID = "E2E_RUN_ID"
 
 	// The browser.
 	EnvChromeBin         = "CHROME_BIN"             // the Chromium or Chrome binary to launch
@@ -52,7 +62,14 @@ type Config struct {
 	// editor it saves ~20 ms of a ~120 ms first load, and costs a whole extra load of CPU per spec: worth it
 	// only when the browser has CPU to spare. Empty: nothing is loaded ahead.
 	WarmPath string
-	Browser  BrowserConfig
+	// Trace says which specs keep an action trace (trace/index.json and its frames): failing ones (the zero
+	// value), all, or none.
+	Trace TraceMode
+	// PauseOnFailure keeps a failed spec's page open until the person at the terminal presses Enter; it
+	// pauses only where there is a terminal and CI is not set (PauseAvailable).
+	PauseOnFailure bool
+	RunID          string
+	Browser        BrowserConfig
 }
 
 // BrowserConfig is which browser a run drives and how; zero values leave the harness's defaults.
@@ -66,6 +83,8 @@ type BrowserConfig struct {
 	Filmstrip         *bool
 	ProtocolTrace     *bool
 	ProfileRoot       string
+	Headed            bool
+	SlowMotion        time.Duration
 }
 
 // Defaults when the environment does not say otherwise.
@@ -86,6 +105,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		config.Var{Name: EnvSpecTimeout, Set: config.Duration(&cfg.SpecTimeout)},
 		config.Var{Name: EnvAssertTimeout, Set: config.Duration(&cfg.AssertTimeout)},
 		config.Var{Name: EnvWarmPath, Set: config.String(&cfg.WarmPath)},
+		config.Var{Name: EnvTrace, Set: func(raw string) (err error) { cfg.Trace, err = ParseTraceMode(raw); return err }},
+		config.Var{Name: EnvPauseOnFailure, Set: config.Bool(&cfg.PauseOnFailure)},
+		config.Var{Name: EnvRunID, Set: config.String(&cfg.RunID)},
 	)
 	if cfg.OutputDir == "" {
 		cfg.OutputDir = defaultOutputDir()
@@ -96,7 +118,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 }
 
 // BrowserConfigFromEnv reads the browser's variables (CHROME_BIN, E2E_BROWSER_URL, E2E_LAUNCHER_URL, the action
-// and navigation timeouts, the pool, filmstrip, protocol trace and profile root).
+// and navigation timeouts, the pool, filmstrip, protocol trace and profile root, HEADED and SLOWMO).
 func BrowserConfigFromEnv(getenv func(string) string) (BrowserConfig, error) {
 	var b BrowserConfig
 	var pool int
@@ -129,6 +151,8 @@ func BrowserConfigFromEnv(getenv func(string) string) (BrowserConfig, error) {
 			return err
 		}},
 		config.Var{Name: EnvProfileRoot, Set: config.AbsPath(&b.ProfileRoot)},
+		config.Var{Name: EnvHeaded, Set: config.Bool(&b.Headed)},
+		config.Var{Name: EnvSlowMotion, Set: func(raw string) (err error) { b.SlowMotion, err = ParseSlowMotion(raw); return err }},
 	)
 	return b, err
 }
@@ -150,6 +174,8 @@ func (b BrowserConfig) Options() []harness.BrowserOption {
 	add(b.Filmstrip != nil, harness.WithFilmstrip(deref(b.Filmstrip)))
 	add(b.ProtocolTrace != nil, harness.WithProtocolTrace(deref(b.ProtocolTrace)))
 	add(b.ProfileRoot != "", harness.WithProfileRoot(b.ProfileRoot))
+	add(b.Headed, harness.WithHeaded(true))
+	add(b.SlowMotion > 0, harness.WithSlowMotion(b.SlowMotion))
 	return opts
 }
 
@@ -159,6 +185,23 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// maxSlowMotion bounds SLOWMO: a person watching wants a fraction of a second to a few seconds per action; more
+// is a typo (SLOWMO=5000000) that would make every action outlast its spec's time limit.
+const maxSlowMotion = 10 * time.Second
+
+// ParseSlowMotion reads SLOWMO: milliseconds (SLOWMO=500), or a Go duration (500ms, 1.5s).
+func ParseSlowMotion(raw string) (time.Duration, error) {
+	raw = strings.TrimSpace(raw)
+	d, err := time.ParseDuration(raw)
+	if n, intErr := strconv.Atoi(raw); intErr == nil {
+		d, err = time.Duration(n)*time.Millisecond, nil
+	}
+	if err != nil || d < 0 || d > maxSlowMotion {
+		return 0, fmt.Errorf("want milliseconds from 0 to %d, e.g. SLOWMO=500", maxSlowMotion.Milliseconds())
+	}
+	return d, nil
 }
 
 // checkDevToolsURL accepts the addresses a DevTools endpoint or launcher service has: ws(s):// or http(s)://.

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"path/filepath"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -23,7 +24,11 @@ func NewPage(ctx context.Context) *harness.Page {
 	if err != nil {
 		Fail("opening an isolated session: " + err.Error())
 	}
-	DeferCleanup(func(ctx SpecContext) { finishSession(ctx, s) }, NodeTimeout(20*time.Second))
+	cleanupTimeout := 20 * time.Second
+	if cfg, _ := CurrentConfig(); cfg.PauseOnFailure {
+		cleanupTimeout = pauseCleanupTimeout // the cleanup is where a failed spec waits for the person
+	}
+	DeferCleanup(func(ctx SpecContext) { finishSession(ctx, s) }, NodeTimeout(cleanupTimeout))
 	return s.Page()
 }
 
@@ -34,6 +39,9 @@ func AllowUntrustedEvents(page *harness.Page, reason string) {
 	AddReportEntry(artifact.EntryUntrustedAllowed, reason)
 }
 
+// finishSession keeps what a person needs to understand the spec, when it failed (or artifacts are kept, or
+// every spec is traced), pauses on a failure when asked to, and closes the session. A passing spec with the
+// default settings only closes its session: its trace is neither built nor written.
 func finishSession(ctx context.Context, s *harness.Session) {
 	cfg, _ := CurrentConfig()
 	report := CurrentSpecReport()
@@ -41,10 +49,18 @@ func finishSession(ctx context.Context, s *harness.Session) {
 	if crash := s.Crashed(); crash != nil {
 		AddReportEntry(artifact.EntryInfrastructure, crash.Error())
 	}
-	if report.Failed() || untrustedErr != nil || cfg.KeepArtifacts {
-		if err := saveArtifacts(ctx, cfg, report, s); err != nil {
+	failing := report.Failed() || untrustedErr != nil
+	trace := ""
+	if failing || cfg.KeepArtifacts || cfg.Trace == TraceOn {
+		withTrace := cfg.Trace.keeps(failing)
+		if rel, err := saveArtifacts(ctx, cfg, report, s, withTrace); err != nil {
 			GinkgoWriter.Println("saving artifacts:", err)
+		} else if withTrace {
+			trace = filepath.Join(cfg.OutputDir, filepath.FromSlash(tracePath(rel)))
 		}
+	}
+	if report.Failed() && cfg.PauseOnFailure && s.Crashed() == nil {
+		pauseOnFailure(ctx, s.Page(), report, trace)
 	}
 	_ = s.Close()
 	if untrustedErr != nil && !report.Failed() {

@@ -85,16 +85,45 @@ func rootCause(err error) string {
 
 // Preflight checks the environment of a run: the variables parse, the browser binary or endpoint is there and
 // is a browser, the target answers. The first problem is returned as one line.
+// A malformed variable is a *VariableError.
 func Preflight(ctx context.Context, getenv func(string) string) error {
 	cfg, err := ConfigFromEnv(getenv)
 	if err != nil {
-		return err
+		return &VariableError{Err: err}
 	}
 	if err := CheckBrowser(ctx, getenv); err != nil {
 		return err
 	}
+	if err := checkDisplay(cfg.Browser, getenv); err != nil {
+		return err
+	}
 	if cfg.BaseURL != "" {
 		return CheckTarget(ctx, cfg.BaseURL, cfg.Insecure)
+	}
+	return nil
+}
+
+// PreflightNotes are what a run will not do that its variables asked for, and why: not errors, since the run
+// itself is fine (PAUSE_ON_FAILURE=1 in CI, say).
+func PreflightNotes(getenv func(string) string) []string {
+	cfg, err := ConfigFromEnv(getenv)
+	if err != nil || !cfg.PauseOnFailure {
+		return nil
+	}
+	if ok, why := PauseAvailable(getenv); !ok {
+		return []string{fmt.Sprintf("%s=1 will not pause: %s", EnvPauseOnFailure, why)}
+	}
+	return nil
+}
+
+// checkDisplay fails a headed run on a machine without a display before any spec starts. (A display that is
+// named but not there is found when the browser starts; the run then stops with the harness's ErrNoDisplay.)
+func checkDisplay(b BrowserConfig, getenv func(string) string) error {
+	if !b.Headed || b.BrowserURL != "" || b.LauncherURL != "" {
+		return nil
+	}
+	if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
+		return fmt.Errorf("%s=1: %w", EnvHeaded, harness.ErrNoDisplay)
 	}
 	return nil
 }
@@ -104,7 +133,7 @@ func Preflight(ctx context.Context, getenv func(string) string) error {
 func CheckBrowser(ctx context.Context, getenv func(string) string) error {
 	b, err := BrowserConfigFromEnv(getenv)
 	if err != nil {
-		return err
+		return &VariableError{Err: err}
 	}
 	if b.BrowserURL != "" {
 		if err := harness.CheckEndpoint(ctx, b.BrowserURL); err != nil {

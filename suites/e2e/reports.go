@@ -18,9 +18,9 @@ import (
 // writeReports writes the run's reports into the output directory and names report.html on the last line.
 func writeReports(r types.Report, cfg Config) error {
 	info := reports.DetectRunInfo(os.Getenv)
-	info.BaseURL = cfg.BaseURL
+	info.BaseURL, info.RunID = cfg.BaseURL, cfg.RunID
 	if info.BaseURL == "" {
-		info.BaseURL = BaseURL()
+		info.BaseURL, info.Fixture = BaseURL(), true
 	}
 	if cfg.Shard.Total > 1 {
 		info.Shard = cfg.Shard.String()

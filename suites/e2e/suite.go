@@ -164,6 +164,7 @@ func openBrowser(ctx context.Context) (*harness.Browser, error) {
 	browser = b
 	browserVersion = b.Version()
 	browserMu.Unlock()
+	endWithParent() // the browser and this process end when the process that started it dies (orphan.go)
 	return b, nil
 }
 

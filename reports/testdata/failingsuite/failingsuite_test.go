@@ -35,7 +35,7 @@ var _ = Describe("A deliberately failing run", func() {
 		page := e2e.NewPage(ctx)
 		By("opening the editor")
 		Expect(page.Goto(ctx, e2e.URL(""))).To(Succeed())
-		Eventually(page.ByTestID("property-panel")).Should(e2e.BeVisible())
+		Eventually(page.ByTestID("property-panel")).WithTimeout(e2e.LoadTimeout()).Should(e2e.BeVisible())
 	}, e2e.Timeout())
 
 	attempts := 0
@@ -60,7 +60,7 @@ var _ = Describe("A deliberately failing run", func() {
 		Expect(page.ByTestID("login-username").Fill(ctx, "reporter")).To(Succeed())
 		Expect(page.ByTestID("login-password").Fill(ctx, password)).To(Succeed())
 		Expect(page.ByTestID("login-submit").Click(ctx)).To(Succeed())
-		Eventually(func() (string, error) { return page.URL(ctx) }).WithContext(ctx).ShouldNot(ContainSubstring("/login"))
+		Eventually(func() (string, error) { return page.URL(ctx) }).WithContext(ctx).WithTimeout(e2e.LoadTimeout()).ShouldNot(ContainSubstring("/login"))
 
 		By("opening a document whose address carries markup")
 		Expect(page.Goto(ctx, e2e.URL("?doc=markup&q="+url.QueryEscape(Markup)))).To(Succeed())
