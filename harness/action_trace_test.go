@@ -29,6 +29,9 @@ func inside(p harness.Point, b harness.Box) bool {
 // and the page before and after.
 func TestTheActionLogKeepsThePressPointAndWhereEachEventWent(t *testing.T) {
 	p := open(t, "button.html")
+	// The page has been painted and the screencast has shown it: only then is there a "before" to keep. On a
+	// loaded machine the first frame can reach the harness after the click has begun.
+	untilTrue(t, "the first screencast frame", func() bool { return len(p.Session().Diagnostics(context.Background()).Filmstrip) > 0 })
 	if err := p.ByTestID("go").Click(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -83,5 +86,15 @@ func TestTheActionLogShowsEventsThatMissedTheTarget(t *testing.T) {
 	}
 	if rec.Landings[0].Event != "pointerdown" || !rec.Landings[0].InTarget {
 		t.Errorf("pointerdown should have reached the button: %+v", rec.Landings[0])
+	}
+}
+
+// untilTrue polls cond until it holds, failing the test after a minute: a bound against a hang, not a timing claim.
+func untilTrue(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited a minute for %s", what)
+		}
 	}
 }

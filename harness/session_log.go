@@ -88,6 +88,21 @@ func (s *Session) recordAction(r ActionRecord) {
 	s.actions = append(s.actions, r)
 	i := len(s.actions) - 1
 	s.mu.Unlock()
+	// The page before the action, when no frame had reached us as it started: frames carry the time they were
+	// painted and arrive later than that on a busy machine, so the first one to arrive still counts if it was
+	// painted before the action began.
+	if r.Before == nil {
+		s.page.film.firstAfter(time.Time{}, func(f *ScreencastFrame) {
+			if !f.Time.Before(r.Start) {
+				return
+			}
+			s.mu.Lock()
+			if i < len(s.actions) && s.actions[i].Before == nil {
+				s.actions[i].Before = f
+			}
+			s.mu.Unlock()
+		})
+	}
 	// The page as the action left it: the first frame drawn once it ended.
 	s.page.film.firstAfter(r.Start.Add(r.Duration), func(f *ScreencastFrame) {
 		s.mu.Lock()
