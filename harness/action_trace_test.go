@@ -66,8 +66,7 @@ func TestTheActionLogKeepsThePressPointAndWhereEachEventWent(t *testing.T) {
 
 // On the incident's page the events went elsewhere, and the log says where.
 func TestTheActionLogShowsEventsThatMissedTheTarget(t *testing.T) {
-	p := open(t, "incident.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "incident.html")
 	if err := p.ByLabel("Text").Click(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -13,28 +13,13 @@ import (
 // harness, and the landing proof (Click returns nil only when pointerdown, pointerup and click reached the
 // element) says it did.
 
-func TestClickOnADonutSegmentWhoseCentreIsInTheHole(t *testing.T) {
-	p := open(t, "shapes.html")
-	if err := p.ByTestID("segment").Click(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	wantText(t, p.ByTestID("log"), "segment;")
-}
-
-func TestClickOnAnLShapedButtonWhoseCentreIsOnItsNeighbour(t *testing.T) {
-	p := open(t, "shapes.html")
-	if err := p.ByTestID("l-button").Click(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	wantText(t, p.ByTestID("log"), "l-button;")
-}
-
-func TestClickOnALinkThatWrapsAroundAFloat(t *testing.T) {
-	p := open(t, "shapes.html")
-	if err := p.ByTestID("link").Click(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	wantText(t, p.ByTestID("log"), "link;")
+func TestClickOnTheVisiblePartOfAShape(t *testing.T) {
+	log := byTestID("log")
+	runClicks(t, []clickCase{
+		{"a donut segment whose centre is in the hole", "shapes.html", byTestID("segment"), log, "segment;"},
+		{"an L-shaped button whose centre is on its neighbour", "shapes.html", byTestID("l-button"), log, "l-button;"},
+		{"a link that wraps around a float", "shapes.html", byTestID("link"), log, "link;"},
+	})
 }
 
 // AtPosition still wins: a point the caller chose is not second-guessed, and what covers it is named.
@@ -52,10 +37,7 @@ func TestAtPositionOnTheCutOutPartOfAnLIsIntercepted(t *testing.T) {
 func TestAFullyCoveredElementNamesWhatCoversItAndThePointsTried(t *testing.T) {
 	p := open(t, "overlay.html")
 	err := p.ByTestID("go").Click(short(t))
-	var ie *harness.InterceptedError
-	if !errors.As(err, &ie) {
-		t.Fatalf("want *InterceptedError, got %v", err)
-	}
+	wantErrorAs[*harness.InterceptedError](t, err)
 	if !strings.Contains(err.Error(), "points tried inside it") {
 		t.Errorf("the error does not say which points were tried: %v", err)
 	}
@@ -63,20 +45,12 @@ func TestAFullyCoveredElementNamesWhatCoversItAndThePointsTried(t *testing.T) {
 
 // Device previews scale or rotate the iframe the app renders in. The press must land where the frame's button
 // is drawn, not where it would be without the transform (a decoy button waits there).
-func TestClickIntoAScaledIframe(t *testing.T) {
-	p := open(t, "transformed_frames.html")
-	if err := p.ByTestID("scaled-frame").Frame().ByTestID("target").Click(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	wantText(t, p.ByTestID("log"), "scaled target;")
-}
-
-func TestClickIntoARotatedIframe(t *testing.T) {
-	p := open(t, "transformed_frames.html")
-	if err := p.ByTestID("rotated-frame").Frame().ByTestID("target").Click(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	wantText(t, p.ByTestID("log"), "rotated target;")
+func TestClickIntoATransformedIframe(t *testing.T) {
+	log := byTestID("log")
+	runClicks(t, []clickCase{
+		{"scaled", "transformed_frames.html", inFrame("scaled-frame", "target"), log, "scaled target;"},
+		{"rotated", "transformed_frames.html", inFrame("rotated-frame", "target"), log, "rotated target;"},
+	})
 }
 
 func TestClickIntoAScaledIframeInsideAScaledIframe(t *testing.T) {
@@ -106,10 +80,7 @@ func TestNativeDropIntoAScaledCanvasIframe(t *testing.T) {
 func TestFillIntoAFieldWithMaxlengthFailsWithTheValueItKept(t *testing.T) {
 	p := open(t, "fills.html")
 	err := p.ByTestID("coupon").Fill(context.Background(), "WELCOME10")
-	var vm *harness.ValueMismatchError
-	if !errors.As(err, &vm) {
-		t.Fatalf("want *ValueMismatchError, got %v", err)
-	}
+	vm := wantErrorAs[*harness.ValueMismatchError](t, err)
 	if vm.Want != "WELCOME10" || vm.Got != "WELCOM" {
 		t.Errorf("want WELCOME10/WELCOM, got %q/%q", vm.Want, vm.Got)
 	}
@@ -118,28 +89,23 @@ func TestFillIntoAFieldWithMaxlengthFailsWithTheValueItKept(t *testing.T) {
 	}
 }
 
-func TestFillIntoAMaskedFieldFailsWhenTheMaskRewritesTheText(t *testing.T) {
-	p := open(t, "fills.html")
-	err := p.ByTestID("card").Fill(context.Background(), "4111111111111111")
-	var vm *harness.ValueMismatchError
-	if !errors.As(err, &vm) || vm.Got != "4111 1111 1111 1111" {
-		t.Fatalf("want a mismatch with the masked value, got %v", err)
-	}
-	// The value the mask produces is accepted as it is.
-	if err := p.ByTestID("card").Fill(context.Background(), "4111 1111 1111 1111"); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestFillIntoANumberFieldThatRefusesText(t *testing.T) {
-	p := open(t, "fills.html")
-	err := p.ByTestID("quantity").Fill(context.Background(), "twelve")
-	var vm *harness.ValueMismatchError
-	if !errors.As(err, &vm) || vm.Got != "" {
-		t.Fatalf("want a mismatch with an empty value, got %v", err)
-	}
-	if err := p.ByTestID("quantity").Fill(context.Background(), "12"); err != nil {
-		t.Fatal(err)
+// A field that rewrites what is typed fails the Fill with the value it kept; the value it would keep is
+// accepted as it is.
+func TestFillIntoAFieldThatRewritesTheText(t *testing.T) {
+	for _, c := range []struct{ name, id, fill, kept, accepted string }{
+		{"a masked field", "card", "4111111111111111", "4111 1111 1111 1111", "4111 1111 1111 1111"},
+		{"a number field that refuses text", "quantity", "twelve", "", "12"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := open(t, "fills.html")
+			vm := wantErrorAs[*harness.ValueMismatchError](t, p.ByTestID(c.id).Fill(context.Background(), c.fill))
+			if vm.Got != c.kept {
+				t.Fatalf("the mismatch says the field kept %q, want %q: %v", vm.Got, c.kept, vm)
+			}
+			if err := p.ByTestID(c.id).Fill(context.Background(), c.accepted); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
 

@@ -10,16 +10,7 @@ import (
 // BenchmarkClick is one click with every check and the landing proof.
 func BenchmarkClick(b *testing.B) {
 	ctx := context.Background()
-	s, err := testBrowser().NewSession(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	p := s.Page()
-	if err := p.Goto(ctx, pages.URL+"/button.html"); err != nil {
-		b.Fatal(err)
-	}
-	button := p.ByTestID("go")
+	button := open(b, "button.html").ByTestID("go")
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if err := button.Click(ctx); err != nil {

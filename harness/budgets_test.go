@@ -15,8 +15,7 @@ import (
 // Patience is counted in the page's time over rendered frames: a 120 ms slide-in is within a 750 ms patience,
 // a 3 s one is not, however loaded the machine is.
 func TestPatienceLetsAQuickSlideInPassAndFailsASlowOne(t *testing.T) {
-	p := open(t, "budgets.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "budgets.html")
 	if err := p.ByTestID("show").Click(ctx); err != nil {
 		t.Fatal(err)
 	}

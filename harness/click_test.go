@@ -3,7 +3,6 @@ package harness_test
 import (
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,19 +13,35 @@ import (
 	"github.com/e2e-harness/e2e/harness"
 )
 
-func TestClickReachesTheButton(t *testing.T) {
-	p := open(t, "button.html")
-	if err := p.ByRole("button", harness.Name("Go")).Click(context.Background()); err != nil {
-		t.Fatal(err)
+// Targets a click reaches without help from the test: the harness scrolls, waits and aims as a person would.
+func TestClickReachesTheTarget(t *testing.T) {
+	count := byTestID("count")
+	byRole := func(name string) func(*harness.Page) *harness.Locator {
+		return func(p *harness.Page) *harness.Locator { return p.ByRole("button", harness.Name(name)) }
 	}
-	wantText(t, p.ByTestID("count"), "1")
+	runClicks(t, []clickCase{
+		{"a button", "button.html", byRole("Go"), count, "1"},
+		{"deep in a scrollable container", "scroll.html", byTestID("deep"), count, "1"},
+		{"inside an iframe with a border", "frame.html",
+			func(p *harness.Page) *harness.Locator {
+				return p.ByTestID("canvas").Frame().ByRole("button", harness.Name("Inner button"))
+			},
+			inFrame("canvas", "count"), "1"},
+		{"inside a shadow root", "shadow.html",
+			func(p *harness.Page) *harness.Locator {
+				return p.ByTestID("picker").ByRole("button", harness.Name("Blue"))
+			},
+			byTestID("chosen"), "Blue"},
+		{"through a detach and reattach", "reattach.html", byTestID("go"), count, "1"},
+		{"a one-pixel target", "tiny.html", byTestID("tiny"), count, "1"},
+		{"a rotated button", "tiny.html", byRole("Rotated"), count, "1"},
+	})
 }
 
 // The incident: the field's blur handler hides the button, and blur fires on the real mousedown. The click must
 // fail at once with the cause, not pass and not time out.
 func TestClickOnButtonHiddenByBlurOnMousedownFailsWithInputNotReceived(t *testing.T) {
-	p := open(t, "incident.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "incident.html")
 	if err := p.ByLabel("Text").Click(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -34,10 +49,7 @@ func TestClickOnButtonHiddenByBlurOnMousedownFailsWithInputNotReceived(t *testin
 	deadline, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	err := p.ByTestID("insert").Click(deadline, harness.Timeout(30*time.Second))
-	var inr *harness.InputNotReceivedError
-	if !errors.As(err, &inr) {
-		t.Fatalf("want *InputNotReceivedError, got %v", err)
-	}
+	wantErrorAs[*harness.InputNotReceivedError](t, err)
 	if deadline.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("the click waited for its deadline instead of failing at once: %v", err)
 	}
@@ -55,15 +67,7 @@ func TestClickOnButtonHiddenByBlurOnMousedownFailsWithInputNotReceived(t *testin
 // The same page driven by rod's own Element.Click: it returns nil although the click never arrived. This is
 // the behaviour the harness exists to replace.
 func TestRodElementClickReportsSuccessOnTheIncidentPage(t *testing.T) {
-	bin, err := harness.FindChrome(os.Getenv("CHROME_BIN"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	profile, err := os.MkdirTemp("", "rodcmp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(profile) })
+	bin, profile := chromeAndScratch(t, "rodcmp")
 	l := launcher.New().Bin(bin).Headless(true).Set("no-sandbox").Set("disable-gpu").Leakless(true).UserDataDir(profile)
 	u, err := l.Launch()
 	if err != nil {
@@ -110,10 +114,7 @@ func TestRodElementClickReportsSuccessOnTheIncidentPage(t *testing.T) {
 func TestClickOnCoveredButtonNamesTheInterceptor(t *testing.T) {
 	p := open(t, "overlay.html")
 	err := p.ByTestID("go").Click(short(t))
-	var ie *harness.InterceptedError
-	if !errors.As(err, &ie) {
-		t.Fatalf("want *InterceptedError, got %v", err)
-	}
+	ie := wantErrorAs[*harness.InterceptedError](t, err)
 	if !strings.Contains(ie.Interceptor, `class="tooltip-layer"`) || !strings.Contains(err.Error(), "intercepts pointer events") {
 		t.Errorf("the error does not name the tooltip layer:\n%v", err)
 	}
@@ -128,10 +129,7 @@ func TestClickOnCoveredButtonNamesTheInterceptor(t *testing.T) {
 func TestClickOnButtonWithInheritedPointerEventsNoneSaysWhereItComesFrom(t *testing.T) {
 	p := open(t, "pointer_events.html")
 	err := p.ByTestID("go").Click(short(t))
-	var ie *harness.InterceptedError
-	if !errors.As(err, &ie) {
-		t.Fatalf("want *InterceptedError, got %v", err)
-	}
+	wantErrorAs[*harness.InterceptedError](t, err)
 	if !strings.Contains(err.Error(), `inherits pointer-events: none from <div class="field-toolbar">`) {
 		t.Errorf("the error does not name the toolbar rule:\n%v", err)
 	}
@@ -186,17 +184,8 @@ func TestClickWaitsForAButtonToBeEnabled(t *testing.T) {
 	wantText(t, p.ByTestID("count"), "1")
 }
 
-func TestClickScrollsDeepIntoAScrollableContainer(t *testing.T) {
-	p := open(t, "scroll.html")
-	if err := p.ByTestID("deep").Click(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	wantText(t, p.ByTestID("count"), "1")
-}
-
 func TestClickReachesAButtonThatScrollsUnderAStickyHeader(t *testing.T) {
-	p := open(t, "scroll.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "scroll.html")
 	// Scroll past the button, so that scrolling it into view from below puts it right under the header.
 	if _, err := p.Evaluate(ctx, `window.scrollTo(0, document.body.scrollHeight)`); err != nil {
 		t.Fatal(err)
@@ -207,54 +196,10 @@ func TestClickReachesAButtonThatScrollsUnderAStickyHeader(t *testing.T) {
 	wantText(t, p.ByTestID("count"), "1")
 }
 
-func TestClickInsideAnIframeWithABorder(t *testing.T) {
-	p := open(t, "frame.html")
-	frame := p.ByTestID("canvas").Frame()
-	if err := frame.ByRole("button", harness.Name("Inner button")).Click(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	wantText(t, frame.ByTestID("count"), "1")
-}
-
-func TestClickInsideAShadowRoot(t *testing.T) {
-	p := open(t, "shadow.html")
-	if err := p.ByTestID("picker").ByRole("button", harness.Name("Blue")).Click(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	wantText(t, p.ByTestID("chosen"), "Blue")
-}
-
-func TestClickWaitsThroughDetachAndReattach(t *testing.T) {
-	p := open(t, "reattach.html")
-	if err := p.ByTestID("go").Click(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	wantText(t, p.ByTestID("count"), "1")
-}
-
-func TestClickOnAOnePixelTarget(t *testing.T) {
-	p := open(t, "tiny.html")
-	if err := p.ByTestID("tiny").Click(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	wantText(t, p.ByTestID("count"), "1")
-}
-
-func TestClickOnARotatedButton(t *testing.T) {
-	p := open(t, "tiny.html")
-	if err := p.ByRole("button", harness.Name("Rotated")).Click(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	wantText(t, p.ByTestID("count"), "1")
-}
-
 func TestAmbiguousLocatorListsTheCandidates(t *testing.T) {
 	p := open(t, "form.html")
 	err := p.ByTestID("save").Click(short(t))
-	var ae *harness.AmbiguousError
-	if !errors.As(err, &ae) {
-		t.Fatalf("want *AmbiguousError, got %v", err)
-	}
+	ae := wantErrorAs[*harness.AmbiguousError](t, err)
 	if ae.Count != 2 || len(ae.Candidates) != 2 || !strings.Contains(err.Error(), "Save again") {
 		t.Errorf("the error does not list both buttons:\n%v", err)
 	}
@@ -274,8 +219,7 @@ func TestMissingElementTimesOutWithNotFound(t *testing.T) {
 }
 
 func TestDoubleAndRightClick(t *testing.T) {
-	p := open(t, "button.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "button.html")
 	if _, err := p.Evaluate(ctx, `document.getElementById('go').addEventListener('dblclick', () => document.title = 'double');
 		document.getElementById('go').addEventListener('contextmenu', (e) => { e.preventDefault(); document.body.dataset.menu = 'open'; })`); err != nil {
 		t.Fatal(err)
@@ -295,8 +239,7 @@ func TestDoubleAndRightClick(t *testing.T) {
 }
 
 func TestHoverRevealsASubmenu(t *testing.T) {
-	p := open(t, "hover.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "hover.html")
 	if err := p.ByTestID("menu").Hover(ctx); err != nil {
 		t.Fatal(err)
 	}

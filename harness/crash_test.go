@@ -17,8 +17,7 @@ import (
 // A page that hangs its main thread fails the action in it with a timeout that names the action, and the
 // browser goes on serving other sessions.
 func TestHungPageFailsTheActionWithATimeoutAndOtherSessionsGoOn(t *testing.T) {
-	p := open(t, "hang.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "hang.html")
 	// The click itself lands: the listener runs and never returns, so the harness cannot read the result. The
 	// checks had passed, so it is the page's silence that ends the dispatch, not the one-second timeout.
 	err := p.ByTestID("freeze").Click(ctx, harness.Timeout(time.Second))
@@ -38,8 +37,7 @@ func TestHungPageFailsTheActionWithATimeoutAndOtherSessionsGoOn(t *testing.T) {
 
 // chrome://crash kills one page's renderer: that page's actions fail as a crash, other sessions go on.
 func TestRendererCrashIsReportedAsACrash(t *testing.T) {
-	p := open(t, "button.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "button.html")
 	_ = p.Goto(ctx, "chrome://crash")
 	err := p.ByTestID("go").Click(ctx, harness.Timeout(2*time.Second))
 	if !harness.IsInfrastructureFailure(err) || !strings.Contains(err.Error(), "renderer") {

@@ -1,7 +1,6 @@
 package harness_test
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -10,8 +9,7 @@ import (
 )
 
 func TestDiagnosticsOfAFailedClick(t *testing.T) {
-	p := open(t, "overlay.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "overlay.html")
 	if _, err := p.Evaluate(ctx, `console.error('boom from the page'); setTimeout(() => { throw new Error('uncaught in a timer') }, 0); fetch('/missing.json')`); err != nil {
 		t.Fatal(err)
 	}
@@ -52,8 +50,7 @@ func TestDiagnosticsOfAFailedClick(t *testing.T) {
 // A password typed through a login form must not appear anywhere in the diagnostics, nor credentials in
 // headers, query strings or request bodies.
 func TestDiagnosticsRedactSecrets(t *testing.T) {
-	p := open(t, "credentials.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "credentials.html")
 	const password = "correct-horse-battery-staple"
 	if err := p.ByLabel("Password").Fill(ctx, password); err != nil {
 		t.Fatal(err)

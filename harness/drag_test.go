@@ -2,7 +2,6 @@ package harness_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
@@ -45,10 +44,7 @@ func TestNativeDragOutOfAnIframe(t *testing.T) {
 func TestNativeDropOnATargetThatRejectsIt(t *testing.T) {
 	p := open(t, "drag.html")
 	err := p.ByTestID("source").DragTo(context.Background(), p.ByTestID("rejecting"))
-	var dr *harness.DropRejectedError
-	if !errors.As(err, &dr) {
-		t.Fatalf("want *DropRejectedError, got %v", err)
-	}
+	wantErrorAs[*harness.DropRejectedError](t, err)
 	if !strings.Contains(err.Error(), "dragover was not cancelled") {
 		t.Errorf("the error does not say why: %v", err)
 	}
@@ -63,8 +59,7 @@ func TestCancelledDragstartFallsBackToPointerMoves(t *testing.T) {
 }
 
 func TestPointerDragReordersASortableList(t *testing.T) {
-	p := open(t, "sortable.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "sortable.html")
 	// Onto the lower half of C: the list puts the dragged row after the row under the pointer's lower half.
 	if err := p.ByTestID("row-a").DragTo(ctx, p.ByTestID("row-c"), harness.DropAt(20, 30)); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package harness_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -79,11 +80,55 @@ func testBrowser() *harness.Browser {
 	return browserValue
 }
 
-// open starts a session on one of the test pages and closes it when the test ends.
-func open(t *testing.T, page string) *harness.Page {
+// openOwn launches a browser of the test's own, for options the shared one cannot have: opts come on top of a
+// private profile root and no session pool. It returns a page on one of the test pages; the session and the
+// browser close when the test ends.
+func openOwn(t *testing.T, page string, opts ...harness.BrowserOption) *harness.Page {
 	t.Helper()
 	ctx := context.Background()
-	s, err := testBrowser().NewSession(ctx)
+	base := []harness.BrowserOption{harness.WithProfileRoot(t.TempDir()), harness.WithPoolSize(0)}
+	b, err := harness.Launch(ctx, chromeOptions(append(base, opts...)...)...)
+	if err != nil {
+		t.Fatalf("launching a browser: %v", err)
+	}
+	t.Cleanup(func() { _ = b.Close() })
+	return openIn(t, b, page)
+}
+
+// chromeAndScratch returns the Chromium the tests run and a scratch folder, removed when the test ends, for a
+// browser started outside the harness (its profile, its temporary files).
+func chromeAndScratch(t *testing.T, prefix string) (bin, dir string) {
+	t.Helper()
+	bin, err := harness.FindChrome(os.Getenv("CHROME_BIN"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err = os.MkdirTemp("", prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	return bin, dir
+}
+
+// open starts a session on one of the test pages in the shared browser and closes it when the test ends.
+func open(t testing.TB, page string) *harness.Page {
+	t.Helper()
+	return openIn(t, testBrowser(), page)
+}
+
+// openWithContext is open for a test that runs several actions: it also returns the test's context for them,
+// which ends when the test does, so an action a failed test left waiting does not outlive it.
+func openWithContext(t *testing.T, page string) (*harness.Page, context.Context) {
+	t.Helper()
+	return open(t, page), t.Context()
+}
+
+// openIn starts a session of b on one of the test pages and closes it when the test ends.
+func openIn(t testing.TB, b *harness.Browser, page string) *harness.Page {
+	t.Helper()
+	ctx := context.Background()
+	s, err := b.NewSession(ctx)
 	if err != nil {
 		t.Fatalf("new session: %v", err)
 	}
@@ -125,6 +170,50 @@ func wantText(t *testing.T, l *harness.Locator, want string) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// clickCase is a click a person can make: on page, the target is clicked, and the result (a text the page's
+// handler writes) then reads want. The handler running is the proof the click reached the target.
+type clickCase struct {
+	name   string
+	page   string
+	target func(*harness.Page) *harness.Locator
+	result func(*harness.Page) *harness.Locator
+	want   string
+}
+
+// runClicks runs each case as a subtest, on a page of its own.
+func runClicks(t *testing.T, cases []clickCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := open(t, c.page)
+			if err := c.target(p).Click(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			wantText(t, c.result(p), c.want)
+		})
+	}
+}
+
+// byTestID locates an element of the page by its test id, for a case table.
+func byTestID(id string) func(*harness.Page) *harness.Locator {
+	return func(p *harness.Page) *harness.Locator { return p.ByTestID(id) }
+}
+
+// inFrame locates an element by its test id inside the iframe with test id frame.
+func inFrame(frame, id string) func(*harness.Page) *harness.Locator {
+	return func(p *harness.Page) *harness.Locator { return p.ByTestID(frame).Frame().ByTestID(id) }
+}
+
+// wantErrorAs fails the test at once unless err is, or wraps, a T; it returns that T.
+func wantErrorAs[T error](t *testing.T, err error) T {
+	t.Helper()
+	var target T
+	if !errors.As(err, &target) {
+		t.Fatalf("want %T, got %v", target, err)
+	}
+	return target
 }
 
 func protoTarget(u string) proto.TargetCreateTarget { return proto.TargetCreateTarget{URL: u} }

@@ -21,15 +21,13 @@ func (p *Page) Keyboard() *Keyboard { return &Keyboard{page: p} }
 // modifiers down in order, the key down and up, modifiers up in reverse order.
 func (k *Keyboard) Press(ctx context.Context, combo string) error {
 	p := k.page
-	if err := p.slowDown(ctx); err != nil {
+	ctx, end, err := p.beginInput(ctx, 0)
+	if err != nil {
 		return err
 	}
-	ctx, cancel := p.actionContext(ctx, 0)
-	defer cancel()
-	p.actionMu.Lock()
-	defer p.actionMu.Unlock()
+	defer end()
 	start, before := time.Now(), p.film.latest()
-	err := p.pressCombo(ctx, combo)
+	err = p.pressCombo(ctx, combo)
 	p.session.recordAction(actionRecordFor("press", combo, start, before, err))
 	return err
 }
@@ -38,19 +36,17 @@ func (k *Keyboard) Press(ctx context.Context, combo string) error {
 func (k *Keyboard) Type(ctx context.Context, text string, opts ...FillOption) error {
 	p := k.page
 	cfg := configFrom(opts)
-	if err := p.slowDown(ctx); err != nil {
+	ctx, end, err := p.beginInput(ctx, cfg.timeout)
+	if err != nil {
 		return err
 	}
-	ctx, cancel := p.actionContext(ctx, cfg.timeout)
-	defer cancel()
-	p.actionMu.Lock()
-	defer p.actionMu.Unlock()
+	defer end()
 	start, before := time.Now(), p.film.latest()
 	if cfg.secret {
 		p.session.MarkSecret(text)
 		defer p.session.trace.masking()()
 	}
-	_, err := p.typeText(ctx, text)
+	_, err = p.typeText(ctx, text)
 	p.session.recordAction(actionRecordFor("type", shownText(text, cfg), start, before, err))
 	return err
 }

@@ -1,7 +1,6 @@
 package harness_test
 
 import (
-	"context"
 	"reflect"
 	"testing"
 
@@ -9,8 +8,7 @@ import (
 )
 
 func TestLocatorsFindWhatAPersonSees(t *testing.T) {
-	p := open(t, "locators.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "locators.html")
 	count := func(l *harness.Locator) int {
 		t.Helper()
 		n, err := l.Count(ctx)

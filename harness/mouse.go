@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"time"
 
 	"github.com/go-rod/rod/lib/proto"
 )
@@ -20,6 +21,21 @@ func (p *Page) moveMouse(ctx context.Context, to Point, buttons int) error {
 	p.mouseX, p.mouseY = to.X, to.Y
 	p.showPointer(ctx, buttons != 0)
 	return nil
+}
+
+// beginInput starts an input action outside the locator actions: the slow-motion pause, the action's time
+// limit (timeout, or the browser's action timeout for 0) and the page's input lock. end releases the lock and
+// the time limit.
+func (p *Page) beginInput(ctx context.Context, timeout time.Duration) (_ context.Context, end func(), _ error) {
+	if err := p.slowDown(ctx); err != nil {
+		return ctx, nil, err
+	}
+	ctx, cancel := p.actionContext(ctx, timeout)
+	p.actionMu.Lock()
+	return ctx, func() {
+		p.actionMu.Unlock()
+		cancel()
+	}, nil
 }
 
 // slowDown waits before an action in slow motion (WithSlowMotion).
@@ -87,13 +103,11 @@ func (m *Mouse) Move(ctx context.Context, x, y float64) error {
 // Click moves to (x, y) and presses and releases the left button: one move, one press, one release.
 func (m *Mouse) Click(ctx context.Context, x, y float64) error {
 	p := m.page
-	if err := p.slowDown(ctx); err != nil {
+	ctx, end, err := p.beginInput(ctx, 0)
+	if err != nil {
 		return err
 	}
-	ctx, cancel := p.actionContext(ctx, 0)
-	defer cancel()
-	p.actionMu.Lock()
-	defer p.actionMu.Unlock()
+	defer end()
 	if err := p.moveMouse(ctx, Point{X: x, Y: y}, 0); err != nil {
 		return err
 	}

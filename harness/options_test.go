@@ -34,8 +34,7 @@ func TestWithModifiersHoldsTheKeysDuringTheClick(t *testing.T) {
 }
 
 func TestStepsSetsHowManyMovesAPointerDragMakes(t *testing.T) {
-	p := open(t, "options.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "options.html")
 	for _, steps := range []int{4, 12} {
 		if err := p.ByTestID("handle").DragTo(ctx, p.ByTestID("zone"), harness.Steps(steps)); err != nil {
 			t.Fatal(err)
@@ -52,25 +51,11 @@ func TestStepsSetsHowManyMovesAPointerDragMakes(t *testing.T) {
 }
 
 func TestWithTestIDAttributeChangesWhatByTestIDMatches(t *testing.T) {
-	b, err := harness.Launch(context.Background(), chromeOptions(harness.WithProfileRoot(t.TempDir()),
-		harness.WithTestIDAttribute("data-qa"), harness.WithPoolSize(0))...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	s, err := b.NewSession(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	ctx := context.Background()
-	if err := s.Page().Goto(ctx, pages.URL+"/options.html"); err != nil {
-		t.Fatal(err)
-	}
-	if got := text(t, s.Page().ByTestID("by-qa")); got != "custom test id" {
+	p := openOwn(t, "options.html", harness.WithTestIDAttribute("data-qa"))
+	if got := text(t, p.ByTestID("by-qa")); got != "custom test id" {
 		t.Errorf("ByTestID(by-qa) with data-qa read %q", got)
 	}
-	if n, err := s.Page().ByTestID("pad").Count(ctx); err != nil || n != 0 {
+	if n, err := p.ByTestID("pad").Count(context.Background()); err != nil || n != 0 {
 		t.Errorf("data-testid still matched (%d, %v)", n, err)
 	}
 }
@@ -129,28 +114,15 @@ func TestWithBrowserLogReceivesChromiumsOwnLog(t *testing.T) {
 	var lines []string
 	seen := make(chan struct{})
 	var once sync.Once
-	b, err := harness.Launch(context.Background(), chromeOptions(harness.WithProfileRoot(t.TempDir()), harness.WithPoolSize(0),
-		harness.WithFlag("enable-logging", "stderr"), harness.WithBrowserLog(func(line string) {
-			mu.Lock()
-			lines = append(lines, line)
-			mu.Unlock()
-			if strings.Contains(line, "harness-log-marker") {
-				once.Do(func() { close(seen) })
-			}
-		}))...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	s, err := b.NewSession(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Page().Goto(context.Background(), pages.URL+"/button.html"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Page().Evaluate(context.Background(), `console.log("harness-log-marker"), 1`); err != nil {
+	p := openOwn(t, "button.html", harness.WithFlag("enable-logging", "stderr"), harness.WithBrowserLog(func(line string) {
+		mu.Lock()
+		lines = append(lines, line)
+		mu.Unlock()
+		if strings.Contains(line, "harness-log-marker") {
+			once.Do(func() { close(seen) })
+		}
+	}))
+	if _, err := p.Evaluate(context.Background(), `console.log("harness-log-marker"), 1`); err != nil {
 		t.Fatal(err)
 	}
 	select {

@@ -175,13 +175,22 @@ func (p *Page) waitFor(ctx context.Context, cond func() bool) error {
 	}
 }
 
+// eventAs decodes a protocol event's parameters as the event type E.
+func eventAs[E any, PE interface {
+	*E
+	proto.Event
+}](msg *rod.Message) *E {
+	var e E
+	msg.Load(PE(&e))
+	return &e
+}
+
 // listen follows the page's protocol events for as long as the page lives.
 func (p *Page) listen(events <-chan *rod.Message) {
 	for msg := range events {
 		switch msg.Method {
 		case "Page.lifecycleEvent":
-			var e proto.PageLifecycleEvent
-			msg.Load(&e)
+			e := eventAs[proto.PageLifecycleEvent](msg)
 			if e.FrameID != p.frameID {
 				continue
 			}
@@ -199,31 +208,23 @@ func (p *Page) listen(events <-chan *rod.Message) {
 			p.broadcastLocked()
 			p.mu.Unlock()
 		case "Runtime.executionContextDestroyed":
-			var e proto.RuntimeExecutionContextDestroyed
-			msg.Load(&e)
-			p.world.forget(e.ExecutionContextID)
+			p.world.forget(eventAs[proto.RuntimeExecutionContextDestroyed](msg).ExecutionContextID)
 		case "Runtime.executionContextsCleared":
 			p.world.forget(0)
 		case "Runtime.bindingCalled":
-			var e proto.RuntimeBindingCalled
-			msg.Load(&e)
+			e := eventAs[proto.RuntimeBindingCalled](msg)
 			if e.Name == untrustedBinding {
 				p.session.recordUntrusted(e.Payload)
 			} else {
 				p.bindingCalled(e.Name, e.Payload) // a tool's binding (page_scripts.go)
 			}
 		case "Runtime.consoleAPICalled":
-			var e proto.RuntimeConsoleAPICalled
-			msg.Load(&e)
-			p.session.recordConsole(&e)
+			p.session.recordConsole(eventAs[proto.RuntimeConsoleAPICalled](msg))
 		case "Runtime.exceptionThrown":
-			var e proto.RuntimeExceptionThrown
-			msg.Load(&e)
-			p.session.recordPageError(&e)
+			p.session.recordPageError(eventAs[proto.RuntimeExceptionThrown](msg))
 		case "Page.javascriptDialogOpening":
-			var e proto.PageJavascriptDialogOpening
-			msg.Load(&e)
-			p.session.recordDialog(&e)
+			e := eventAs[proto.PageJavascriptDialogOpening](msg)
+			p.session.recordDialog(e)
 			// An unanswered alert() blocks the page's main thread; dismiss it as Playwright does by default.
 			go func() {
 				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -233,32 +234,21 @@ func (p *Page) listen(events <-chan *rod.Message) {
 				_ = proto.PageHandleJavaScriptDialog{Accept: e.Type == proto.PageDialogTypeBeforeunload}.Call(c)
 			}()
 		case "Network.requestWillBeSent":
-			var e proto.NetworkRequestWillBeSent
-			msg.Load(&e)
-			p.network.requestWillBeSent(&e)
+			p.network.requestWillBeSent(eventAs[proto.NetworkRequestWillBeSent](msg))
 		case "Network.responseReceived":
-			var e proto.NetworkResponseReceived
-			msg.Load(&e)
-			p.network.responseReceived(&e)
+			p.network.responseReceived(eventAs[proto.NetworkResponseReceived](msg))
 		case "Network.loadingFinished":
-			var e proto.NetworkLoadingFinished
-			msg.Load(&e)
-			p.network.loadingFinished(&e)
+			p.network.loadingFinished(eventAs[proto.NetworkLoadingFinished](msg))
 		case "Network.loadingFailed":
-			var e proto.NetworkLoadingFailed
-			msg.Load(&e)
-			p.network.loadingFailed(&e)
+			p.network.loadingFailed(eventAs[proto.NetworkLoadingFailed](msg))
 		case "Page.screencastFrame":
-			var e proto.PageScreencastFrame
-			msg.Load(&e)
-			p.screencastFrame(&e)
+			p.screencastFrame(eventAs[proto.PageScreencastFrame](msg))
 		case "Inspector.targetCrashed":
 			p.fail(&CrashError{What: "the page's renderer process crashed"})
 		case "Input.dragIntercepted":
-			var e proto.InputDragIntercepted
-			msg.Load(&e)
+			e := eventAs[proto.InputDragIntercepted](msg)
 			p.mu.Lock()
-			p.drags = append(p.drags, &e)
+			p.drags = append(p.drags, e)
 			p.broadcastLocked()
 			p.mu.Unlock()
 		}

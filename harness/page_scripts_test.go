@@ -50,8 +50,7 @@ func receive(t *testing.T, got <-chan string, want ...string) {
 }
 
 func TestInitScriptRunsInEveryDocumentInAWorldPageScriptsCannotReach(t *testing.T) {
-	p := open(t, "button.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "button.html")
 	_, got := exposeTool(t, p)
 	receive(t, got, "top button.html complete") // it ran at once in the document that was there
 
@@ -76,8 +75,7 @@ func TestInitScriptRunsInEveryDocumentInAWorldPageScriptsCannotReach(t *testing.
 }
 
 func TestInitScriptEvaluateReadsItsOwnWorld(t *testing.T) {
-	p := open(t, "button.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "button.html")
 	script, got := exposeTool(t, p)
 	receive(t, got, "top button.html complete")
 	if err := p.Goto(ctx, pages.URL+"/init_script.html"); err != nil {
@@ -103,8 +101,7 @@ func TestInitScriptEvaluateReadsItsOwnWorld(t *testing.T) {
 }
 
 func TestInitScriptRefusesTheHarnessesOwnNames(t *testing.T) {
-	p := open(t, "button.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "button.html")
 	if _, err := p.AddInitScript(ctx, "", "0"); err == nil {
 		t.Fatal("an empty world name was accepted")
 	}

@@ -51,13 +51,7 @@ func (r redactor) url(raw string) string {
 		return r.text(raw)
 	}
 	q := u.Query()
-	changed := false
-	for k := range q {
-		if secretName.MatchString(k) {
-			q.Set(k, Redacted)
-			changed = true
-		}
-	}
+	changed := maskSecretValues(q)
 	if changed {
 		u.RawQuery = q.Encode()
 	}
@@ -73,6 +67,18 @@ func (r redactor) url(raw string) string {
 	return r.text(u.String())
 }
 
+// maskSecretValues replaces the values of the secret-named keys of a query or form, and tells whether it did.
+func maskSecretValues(v url.Values) bool {
+	changed := false
+	for k := range v {
+		if secretName.MatchString(k) {
+			v.Set(k, Redacted)
+			changed = true
+		}
+	}
+	return changed
+}
+
 // body masks secret fields of a form-encoded or JSON request body.
 func (r redactor) body(b string) string {
 	trimmed := strings.TrimSpace(b)
@@ -86,14 +92,7 @@ func (r redactor) body(b string) string {
 		}
 	}
 	if form, err := url.ParseQuery(trimmed); err == nil && len(form) > 0 && strings.Contains(trimmed, "=") {
-		changed := false
-		for k := range form {
-			if secretName.MatchString(k) {
-				form.Set(k, Redacted)
-				changed = true
-			}
-		}
-		if changed {
+		if maskSecretValues(form) {
 			return r.text(form.Encode())
 		}
 	}

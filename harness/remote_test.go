@@ -76,15 +76,7 @@ func clickThrough(t *testing.T, b *harness.Browser) {
 // A browser someone else runs (chromium --remote-debugging-port, as on another host, or behind browserless or
 // Selenium Grid's CDP endpoint): Connect drives it through its ws:// or http:// address, and Close leaves it running.
 func TestConnectToABrowserStartedElsewhere(t *testing.T) {
-	bin, err := harness.FindChrome(os.Getenv("CHROME_BIN"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	profile, err := os.MkdirTemp("", "rc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(profile) })
+	bin, profile := chromeAndScratch(t, "rc")
 	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-port=0",
 		"--user-data-dir="+profile, "--no-first-run", "--disable-background-networking", "--disable-component-update",
 		"--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1")
@@ -110,10 +102,8 @@ func TestConnectToABrowserStartedElsewhere(t *testing.T) {
 // rod's launcher service (rod-manager) launches a browser per connection on its host, with the flags the
 // harness sends (hermetic network included), and kills it when the connection closes.
 func TestLaunchThroughRodManager(t *testing.T) {
-	bin, err := harness.FindChrome(os.Getenv("CHROME_BIN"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The manager's browsers (profiles and temporary files) live under its TMPDIR, which the test removes.
+	bin, tmp := chromeAndScratch(t, "rm")
 	manager := filepath.Join(t.TempDir(), "rod-manager")
 	if out, err := exec.Command("go", "build", "-o", manager, "github.com/go-rod/rod/lib/launcher/rod-manager").CombinedOutput(); err != nil {
 		t.Fatalf("building rod-manager: %v\n%s", err, out)
@@ -121,12 +111,6 @@ func TestLaunchThroughRodManager(t *testing.T) {
 	// rod's -rod flag sets the manager's defaults: the browser it launches is this machine's Chromium (a path
 	// outside rod's download folder, hence --allow-all, as an operator running the service would set it).
 	cmd := exec.Command(manager, "-rod=bin="+bin, "--address", "127.0.0.1:0", "--allow-all")
-	// The manager's browsers (profiles and temporary files) live under its TMPDIR, which the test removes.
-	tmp, err := os.MkdirTemp("", "rm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(tmp) })
 	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 	addr := startProcess(t, cmd, `listening on: (\S+)`)
 	b, err := harness.Open(context.Background(), harness.WithLauncherURL("ws://"+addr))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-rod/rod/lib/proto"
@@ -188,40 +189,27 @@ func maskSecrets(text string, secrets []string) string {
 	return text
 }
 
-// Actions returns the session's action log so far.
-func (s *Session) Actions() []ActionRecord {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]ActionRecord(nil), s.actions...)
+// lockedCopy copies one of the session's logs under the lock its recorders take, so the caller can keep it.
+func lockedCopy[T any](mu *sync.Mutex, log *[]T) []T {
+	mu.Lock()
+	defer mu.Unlock()
+	return append([]T(nil), (*log)...)
 }
+
+// Actions returns the session's action log so far.
+func (s *Session) Actions() []ActionRecord { return lockedCopy(&s.mu, &s.actions) }
 
 // ConsoleMessages returns what the page logged to its console.
-func (s *Session) ConsoleMessages() []ConsoleMessage {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]ConsoleMessage(nil), s.console...)
-}
+func (s *Session) ConsoleMessages() []ConsoleMessage { return lockedCopy(&s.mu, &s.console) }
 
 // PageErrors returns the page's uncaught exceptions.
-func (s *Session) PageErrors() []PageError {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]PageError(nil), s.pageErrors...)
-}
+func (s *Session) PageErrors() []PageError { return lockedCopy(&s.mu, &s.pageErrors) }
 
 // Dialogs returns the JavaScript dialogs the harness dismissed.
-func (s *Session) Dialogs() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.dialogs...)
-}
+func (s *Session) Dialogs() []string { return lockedCopy(&s.mu, &s.dialogs) }
 
 // UntrustedEvents returns the script-dispatched input events that reached the page.
-func (s *Session) UntrustedEvents() []UntrustedEvent {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]UntrustedEvent(nil), s.untrusted...)
-}
+func (s *Session) UntrustedEvents() []UntrustedEvent { return lockedCopy(&s.mu, &s.untrusted) }
 
 // UntrustedEventsError is the failure for a session that saw untrusted input without declaring why.
 type UntrustedEventsError struct {

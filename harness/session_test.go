@@ -13,8 +13,7 @@ import (
 )
 
 func TestUntrustedClickFromPageScriptIsRecordedAndFailsTheCheck(t *testing.T) {
-	p := open(t, "untrusted.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "untrusted.html")
 	if _, err := p.Evaluate(ctx, `fakeClick()`); err != nil {
 		t.Fatal(err)
 	}
@@ -36,8 +35,7 @@ func TestUntrustedClickFromPageScriptIsRecordedAndFailsTheCheck(t *testing.T) {
 }
 
 func TestTrustedInputLeavesNoUntrustedEvents(t *testing.T) {
-	p := open(t, "form.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "form.html")
 	if err := p.ByLabel("Name").Type(ctx, "x"); err != nil {
 		t.Fatal(err)
 	}
@@ -50,8 +48,7 @@ func TestTrustedInputLeavesNoUntrustedEvents(t *testing.T) {
 }
 
 func TestUntrustedEventsInsideAnIframeAreRecordedToo(t *testing.T) {
-	p := open(t, "frame.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "frame.html")
 	if err := p.ByTestID("canvas").Frame().ByTestID("inner").WaitFor(ctx, harness.Visible); err != nil {
 		t.Fatal(err)
 	}

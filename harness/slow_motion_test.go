@@ -11,22 +11,8 @@ import (
 
 // Slow motion waits before every action and draws the pointer, for a person watching a headed browser.
 func TestSlowMotionWaitsBeforeEachActionAndShowsThePointer(t *testing.T) {
-	b, err := harness.Launch(context.Background(), chromeOptions(harness.WithProfileRoot(t.TempDir()), harness.WithPoolSize(0),
-		harness.WithSlowMotion(250*time.Millisecond))...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	s, err := b.NewSession(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	p := s.Page()
+	p := openOwn(t, "button.html", harness.WithSlowMotion(250*time.Millisecond))
 	ctx := context.Background()
-	if err := p.Goto(ctx, pages.URL+"/button.html"); err != nil {
-		t.Fatal(err)
-	}
 	start := time.Now()
 	for i := 0; i < 3; i++ {
 		if err := p.ByTestID("go").Click(ctx); err != nil {

@@ -2,7 +2,6 @@ package harness_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
@@ -10,8 +9,7 @@ import (
 )
 
 func TestFillReplacesAnInputsValue(t *testing.T) {
-	p := open(t, "form.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "form.html")
 	name := p.ByLabel("Name")
 	if err := name.Fill(ctx, "Ada Lovelace"); err != nil {
 		t.Fatal(err)
@@ -28,8 +26,7 @@ func TestFillReplacesAnInputsValue(t *testing.T) {
 }
 
 func TestFillReplacesContentEditableText(t *testing.T) {
-	p := open(t, "form.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "form.html")
 	editor := p.ByRole("textbox", harness.Name("Rich text"))
 	if err := editor.Fill(ctx, "Replaced"); err != nil {
 		t.Fatal(err)
@@ -38,8 +35,7 @@ func TestFillReplacesContentEditableText(t *testing.T) {
 }
 
 func TestTypeSendsRealKeysAndAppends(t *testing.T) {
-	p := open(t, "form.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "form.html")
 	name := p.ByTestID("name")
 	if err := name.Type(ctx, " Name!"); err != nil {
 		t.Fatal(err)
@@ -56,18 +52,14 @@ func TestTypeSendsRealKeysAndAppends(t *testing.T) {
 func TestTypeWithKeepCaretFailsWhenTheElementLostFocus(t *testing.T) {
 	p := open(t, "form.html")
 	err := p.ByLabel("Notes").Type(short(t), "lost", harness.KeepCaret())
-	var nf *harness.NotFocusedError
-	if !errors.As(err, &nf) {
-		t.Fatalf("want *NotFocusedError, got %v", err)
-	}
+	wantErrorAs[*harness.NotFocusedError](t, err)
 	if !strings.Contains(err.Error(), "<body>") {
 		t.Errorf("the error does not say where the focus is: %v", err)
 	}
 }
 
 func TestPressSendsAShortcutToTheFocusedElement(t *testing.T) {
-	p := open(t, "form.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "form.html")
 	notes := p.ByLabel("Notes")
 	if err := notes.Type(ctx, "abc"); err != nil {
 		t.Fatal(err)
@@ -89,15 +81,11 @@ func TestPressSendsAShortcutToTheFocusedElement(t *testing.T) {
 func TestPressOnAnElementWithoutFocusFails(t *testing.T) {
 	p := open(t, "form.html")
 	err := p.ByTestID("agree").Press(short(t), "Space")
-	var nf *harness.NotFocusedError
-	if !errors.As(err, &nf) {
-		t.Fatalf("want *NotFocusedError, got %v", err)
-	}
+	wantErrorAs[*harness.NotFocusedError](t, err)
 }
 
 func TestCheckAndUncheck(t *testing.T) {
-	p := open(t, "form.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "form.html")
 	agree := p.ByLabel("I agree")
 	for i, step := range []func(context.Context, ...harness.CheckOption) error{agree.Check, agree.Check, agree.Uncheck} {
 		if err := step(ctx); err != nil {
@@ -114,8 +102,7 @@ func TestCheckAndUncheck(t *testing.T) {
 }
 
 func TestKeyboardTypesWhereTheFocusIs(t *testing.T) {
-	p := open(t, "form.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "form.html")
 	if err := p.ByLabel("Notes").Click(ctx); err != nil {
 		t.Fatal(err)
 	}

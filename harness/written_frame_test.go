@@ -24,8 +24,7 @@ func TestClickInAFrameRewrittenWithDocumentOpen(t *testing.T) {
 
 // The untrusted-event guard must see script-made input inside such a frame too.
 func TestUntrustedClickInAFrameRewrittenWithDocumentOpenIsReported(t *testing.T) {
-	p := open(t, "written_frame.html")
-	ctx := context.Background()
+	p, ctx := openWithContext(t, "written_frame.html")
 	if err := p.ByCSS("html[data-ready]").WaitFor(ctx, harness.Attached); err != nil {
 		t.Fatal(err)
 	}

@@ -6,12 +6,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/e2e-harness/e2e/suites/suiterun/proctest"
 )
 
 // orphanLimit is how soon after the runner dies its spec process and that process's browser must be gone: the
@@ -44,7 +45,7 @@ func TestKillingTheRunnerEndsItsSpecProcessAndBrowser(t *testing.T) {
 		_ = cmd.Process.Kill()
 		t.Fatalf("the check did not ask for its page within two minutes:\n%s", wait())
 	}
-	specProcs := childrenOf(runner)
+	specProcs := proctest.Children(runner)
 	if len(specProcs) != 1 {
 		t.Fatalf("the runner (pid %d) has child processes %v, want its spec process\n%s", runner, specProcs, stdout())
 	}
@@ -60,7 +61,7 @@ func TestKillingTheRunnerEndsItsSpecProcessAndBrowser(t *testing.T) {
 		t.Fatalf("want the runner killed, got %s", r)
 	}
 	for {
-		specsLeft, browsersLeft := running(specProcs), browsersUnder(profiles)
+		specsLeft, browsersLeft := proctest.Running(specProcs), browsersUnder(profiles)
 		if len(specsLeft) == 0 && len(browsersLeft) == 0 {
 			break
 		}
@@ -107,68 +108,20 @@ func newHangingTarget(t *testing.T, fixtureURL string) (target string, asked <-c
 	return "http://" + l.Addr().String() + "/", first
 }
 
-// childrenOf lists the live processes (not zombies) whose parent is pid.
-func childrenOf(pid int) []int {
-	var out []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		child, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if state, parent, ok := processState(child); ok && state != "Z" && parent == pid {
-			out = append(out, child)
-		}
-	}
-	return out
-}
-
-// running returns those of pids that are still running (a zombie is dead: it only waits to be reaped).
-func running(pids []int) []int {
-	var out []int
-	for _, pid := range pids {
-		if state, _, ok := processState(pid); ok && state != "Z" {
-			out = append(out, pid)
-		}
-	}
-	return out
-}
-
-// processState reads a process's state and parent from /proc; ok is false when there is no such process.
-func processState(pid int) (state string, parent int, ok bool) {
-	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return "", 0, false
-	}
-	// pid (comm) state ppid …; comm may hold spaces and parentheses, so split after its last ')'.
-	s := string(stat)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(fields) < 2 {
-		return "", 0, false
-	}
-	parent, err = strconv.Atoi(fields[1])
-	return fields[0], parent, err == nil
-}
-
 // browsersUnder lists the live browser processes whose command line names a path under root. The profile
 // janitors (and the rm each runs) name it too, but they are the clean-up, not the leak.
 func browsersUnder(root string) []int {
 	var out []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
+	for _, pid := range proctest.PIDs() {
+		cmdline, ok := proctest.Cmdline(pid)
+		if !ok || !strings.Contains(cmdline, root) || isJanitor(cmdline) {
 			continue
 		}
-		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err != nil || !strings.Contains(string(cmdline), root) || isJanitor(cmdline) {
-			continue
-		}
-		state, parent, ok := processState(pid)
+		state, parent, ok := proctest.State(pid)
 		if !ok || state == "Z" {
 			continue
 		}
-		if parentCmd, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(parent), "cmdline")); err == nil && isJanitor(parentCmd) {
+		if parentCmd, ok := proctest.Cmdline(parent); ok && isJanitor(parentCmd) {
 			continue
 		}
 		out = append(out, pid)
@@ -176,7 +129,7 @@ func browsersUnder(root string) []int {
 	return out
 }
 
-func isJanitor(cmdline []byte) bool { return strings.Contains(string(cmdline), "e2e-profile-janitor") }
+func isJanitor(cmdline string) bool { return strings.Contains(cmdline, "e2e-profile-janitor") }
 
 // killAllUsing is the test's own safety net: it ends any browser a failed run left under root.
 func killAllUsing(root string) {

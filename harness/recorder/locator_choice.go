@@ -107,17 +107,26 @@ func targetName(t *target) string {
 	return name
 }
 
+// locatorScope is where a locator step searches: the page for the first step, the locator so far after it.
+type locatorScope interface {
+	ByTestID(id string) *harness.Locator
+	ByRole(role string, opts ...harness.RoleOption) *harness.Locator
+	ByLabel(label string, opts ...harness.TextMatchOption) *harness.Locator
+	ByText(text string, opts ...harness.TextMatchOption) *harness.Locator
+	ByCSS(selector string) *harness.Locator
+}
+
 // buildLocator turns steps into the harness locator they stand for.
 func buildLocator(page *harness.Page, steps []locatorStep) *harness.Locator {
 	var l *harness.Locator
 	for _, s := range steps {
+		var scope locatorScope = page
+		if l != nil {
+			scope = l
+		}
 		switch s.Kind {
 		case "testid":
-			if l == nil {
-				l = page.ByTestID(s.Value)
-			} else {
-				l = l.ByTestID(s.Value)
-			}
+			l = scope.ByTestID(s.Value)
 		case "role":
 			var opts []harness.RoleOption
 			if s.Name != nil {
@@ -126,33 +135,19 @@ func buildLocator(page *harness.Page, steps []locatorStep) *harness.Locator {
 					opts = append(opts, harness.Exact())
 				}
 			}
-			if l == nil {
-				l = page.ByRole(s.Value, opts...)
-			} else {
-				l = l.ByRole(s.Value, opts...)
-			}
+			l = scope.ByRole(s.Value, opts...)
 		case "label", "text":
 			var opts []harness.TextMatchOption
 			if s.Exact {
 				opts = append(opts, harness.Exact())
 			}
-			by := page.ByLabel
-			if l != nil {
-				by = l.ByLabel
-			}
 			if s.Kind == "text" {
-				by = page.ByText
-				if l != nil {
-					by = l.ByText
-				}
-			}
-			l = by(s.Value, opts...)
-		case "css":
-			if l == nil {
-				l = page.ByCSS(s.Value)
+				l = scope.ByText(s.Value, opts...)
 			} else {
-				l = l.ByCSS(s.Value)
+				l = scope.ByLabel(s.Value, opts...)
 			}
+		case "css":
+			l = scope.ByCSS(s.Value)
 		case "nth":
 			l = l.Nth(s.Index)
 		case "frame":

@@ -27,15 +27,23 @@ func isFor(check, status string) func(incidenttest.AlertmanagerNotification) boo
 	}
 }
 
-func TestRealAlertmanagerTriggerDeduplicateResolve(t *testing.T) {
+// startRealAlertmanager starts a real Alertmanager for the test and returns it with a deliverer to it, an empty
+// state and the time the test gives it to answer.
+func startRealAlertmanager(t *testing.T) (*incidenttest.Alertmanager, *incident.Deliverer, *incident.State, context.Context) {
+	t.Helper()
 	am := incidenttest.StartAlertmanager(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
 	d, _ := newDeliverer(t, &incident.Alertmanager{BaseURL: am.URL})
 	state, err := incident.LoadState(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
+	return am, d, state, ctx
+}
+
+func TestRealAlertmanagerTriggerDeduplicateResolve(t *testing.T) {
+	am, d, state, ctx := startRealAlertmanager(t)
 	failing := incident.CheckResult{
 		Env: "prod", Check: "insert-dynamic-data", Critical: true, Outcome: incident.Failed,
 		Step: "click Insert dynamic data", Cause: "button vanished on mousedown", Version: "1.4.2",
@@ -100,11 +108,7 @@ func TestRealAlertmanagerTriggerDeduplicateResolve(t *testing.T) {
 }
 
 func TestRealAlertmanagerSeverityChangeLeavesOneAlert(t *testing.T) {
-	am := incidenttest.StartAlertmanager(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	d, _ := newDeliverer(t, &incident.Alertmanager{BaseURL: am.URL})
-	state, _ := incident.LoadState(t.TempDir())
+	am, d, state, ctx := startRealAlertmanager(t)
 
 	check := incident.CheckResult{Env: "prod", Check: "autosave", Outcome: incident.Flaky, Step: "type", Cause: "slow"}
 	for _, outcome := range []incident.Outcome{incident.Flaky, incident.Failed} {

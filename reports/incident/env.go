@@ -112,26 +112,32 @@ func DisabledSenders(lookup func(string) (string, bool)) ([]string, error) {
 	return names, nil
 }
 
+// keyAndURL reads the settings of a sender that one secret enables, with an optional base URL: ok when the
+// secret is set; without it, a URL set anyway is reported as an orphan.
+func (e *envReader) keyAndURL(sender, keyVar, urlVar string) (key Secret, base string, ok bool) {
+	e.requireNotBlank(sender, keyVar)
+	key, base = e.secret(keyVar), e.baseURL(urlVar)
+	if key.IsZero() {
+		e.orphans(keyVar, urlVar)
+		return key, base, false
+	}
+	return key, base, true
+}
+
 func sendersFromEnv(lookup func(string) (string, bool), readFile func(string) ([]byte, error)) ([]Sender, error) {
 	e := &envReader{lookup: lookup, readFile: readFile}
 	off := e.disabledSet()
 	var senders []Sender
 
 	if !off["pagerduty"] {
-		e.requireNotBlank("pagerduty", "PAGERDUTY_ROUTING_KEY")
-		if key, base := e.secret("PAGERDUTY_ROUTING_KEY"), e.baseURL("PAGERDUTY_URL"); !key.IsZero() {
+		if key, base, ok := e.keyAndURL("pagerduty", "PAGERDUTY_ROUTING_KEY", "PAGERDUTY_URL"); ok {
 			senders = append(senders, &PagerDuty{RoutingKey: key, BaseURL: base})
-		} else {
-			e.orphans("PAGERDUTY_ROUTING_KEY", "PAGERDUTY_URL")
 		}
 	}
 
 	if !off["opsgenie"] {
-		e.requireNotBlank("opsgenie", "OPSGENIE_API_KEY")
-		if key, base := e.secret("OPSGENIE_API_KEY"), e.baseURL("OPSGENIE_URL"); !key.IsZero() {
+		if key, base, ok := e.keyAndURL("opsgenie", "OPSGENIE_API_KEY", "OPSGENIE_URL"); ok {
 			senders = append(senders, &Opsgenie{APIKey: key, BaseURL: base})
-		} else {
-			e.orphans("OPSGENIE_API_KEY", "OPSGENIE_URL")
 		}
 	}
 

@@ -73,6 +73,19 @@ func newDeliverer(t *testing.T, senders ...incident.Sender) (*incident.Deliverer
 
 // criticalFailure is the incident's story: the critical editor button
 // broke on a deploy.
+// sendOne sends n and returns the one request body the fake accepted for it.
+func sendOne[T any](t *testing.T, s incident.Sender, n incident.Notification, accepted func() []T) T {
+	t.Helper()
+	if err := s.Send(t.Context(), n); err != nil {
+		t.Fatal(err)
+	}
+	got := accepted()
+	if len(got) != 1 {
+		t.Fatalf("%s accepted %d requests, want 1: %+v", s.Name(), len(got), got)
+	}
+	return got[0]
+}
+
 func criticalFailure() incident.Alert {
 	a := incident.NewTrigger("prod", "insert-dynamic-data", incident.SeverityCritical)
 	a.Step = "click Insert dynamic data"

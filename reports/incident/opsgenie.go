@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
@@ -79,10 +80,7 @@ func (o *Opsgenie) Send(ctx context.Context, n Notification) error {
 	}
 	a := *n.Alert
 	alias := truncate(a.DedupKey, opsgenieAliasLimit)
-	base := o.BaseURL
-	if base == "" {
-		base = DefaultOpsgenieURL
-	}
+	base := cmp.Or(o.BaseURL, DefaultOpsgenieURL)
 	req := apiRequest{
 		sender: o.Name(),
 		client: o.Client,

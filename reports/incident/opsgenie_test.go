@@ -14,14 +14,7 @@ func TestOpsgenieCreatesP1UnderTheDedupAliasAndClosesByAlias(t *testing.T) {
 	s := &incident.Opsgenie{APIKey: incident.NewSecret("genie-key"), BaseURL: og.URL()}
 	a := criticalFailure()
 	a.Cause = strings.Repeat("a long harness call log line\n", 40)
-	if err := s.Send(t.Context(), a.Notification()); err != nil {
-		t.Fatal(err)
-	}
-	created := og.Alerts()
-	if len(created) != 1 {
-		t.Fatalf("got %d creates", len(created))
-	}
-	c := created[0]
+	c := sendOne(t, s, a.Notification(), og.Alerts)
 	if c.Priority != "P1" || c.Alias != "smoke/prod/insert-dynamic-data" || c.Entity != "insert-dynamic-data" {
 		t.Errorf("create = %+v", c)
 	}

@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -106,10 +107,7 @@ func (p *PagerDuty) Send(ctx context.Context, n Notification) error {
 }
 
 func (p *PagerDuty) send(ctx context.Context, path string, body any) error {
-	base := p.BaseURL
-	if base == "" {
-		base = DefaultPagerDutyURL
-	}
+	base := cmp.Or(p.BaseURL, DefaultPagerDutyURL)
 	_, _, err := apiRequest{
 		sender: p.Name(),
 		client: p.Client,

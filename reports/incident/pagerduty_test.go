@@ -12,14 +12,7 @@ func TestPagerDutyTriggerCarriesSeverityStepCauseVersionAndLinks(t *testing.T) {
 	pd := incidenttest.NewPagerDuty(t)
 	s := &incident.PagerDuty{RoutingKey: incident.NewSecret("R0UTINGKEY"), BaseURL: pd.URL()}
 	a := criticalFailure()
-	if err := s.Send(t.Context(), a.Notification()); err != nil {
-		t.Fatal(err)
-	}
-	evs := pd.Events()
-	if len(evs) != 1 {
-		t.Fatalf("got %d events", len(evs))
-	}
-	ev := evs[0]
+	ev := sendOne(t, s, a.Notification(), pd.Events)
 	if ev.RoutingKey != "R0UTINGKEY" || ev.EventAction != "trigger" || ev.DedupKey != "smoke/prod/insert-dynamic-data" {
 		t.Errorf("envelope = %+v", ev)
 	}
@@ -52,10 +45,7 @@ func TestPagerDutyOmitsNonHTTPSScreenshotsAndCutsLongSummaries(t *testing.T) {
 	a := criticalFailure()
 	a.ScreenshotURL = "http://ci.internal/shot.png"
 	a.Summary = strings.Repeat("ü", 1500)
-	if err := s.Send(t.Context(), a.Notification()); err != nil {
-		t.Fatal(err)
-	}
-	ev := pd.Events()[0]
+	ev := sendOne(t, s, a.Notification(), pd.Events)
 	if len(ev.Images) != 0 {
 		t.Errorf("an http screenshot was sent as an image: %+v", ev.Images)
 	}

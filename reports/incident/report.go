@@ -71,19 +71,24 @@ func (r *Report) OK() bool {
 	return r.Pending() == 0 && r.Rejected() == 0 && r.Lost() == 0 && len(r.Corrupt) == 0 && len(r.Storage) == 0
 }
 
+// eachUndelivered calls f for each notification the sender did not deliver: the pending ones, then the rejected,
+// then the lost, with fate the word of fates for each (in that order).
+func (s SenderReport) eachUndelivered(fates [3]string, f func(fate string, d Delivery)) {
+	for i, list := range [][]Delivery{s.Pending, s.Rejected, s.Lost} {
+		for _, d := range list {
+			f(fates[i], d)
+		}
+	}
+}
+
 // Err joins the errors of everything not delivered, or returns nil.
 func (r *Report) Err() error {
 	var errs []error
 	for _, s := range r.Senders {
-		for _, d := range s.Pending {
-			errs = append(errs, fmt.Errorf("kept in the outbox: %s: %w", d.Notification, d.Err))
-		}
-		for _, d := range s.Rejected {
-			errs = append(errs, fmt.Errorf("rejected and dropped: %s: %w", d.Notification, d.Err))
-		}
-		for _, d := range s.Lost {
-			errs = append(errs, fmt.Errorf("not delivered and not kept (no outbox): %s: %w", d.Notification, d.Err))
-		}
+		s.eachUndelivered([3]string{"kept in the outbox", "rejected and dropped", "not delivered and not kept (no outbox)"},
+			func(fate string, d Delivery) {
+				errs = append(errs, fmt.Errorf("%s: %s: %w", fate, d.Notification, d.Err))
+			})
 	}
 	for _, c := range r.Corrupt {
 		errs = append(errs, c)

@@ -46,25 +46,21 @@ func DefaultRetryPolicy() RetryPolicy {
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
 	d := DefaultRetryPolicy()
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = d.MaxAttempts
-	}
-	if p.BaseDelay <= 0 {
-		p.BaseDelay = d.BaseDelay
-	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = d.MaxDelay
-	}
-	if p.MaxRetryAfter <= 0 {
-		p.MaxRetryAfter = d.MaxRetryAfter
-	}
-	if p.AttemptTimeout <= 0 {
-		p.AttemptTimeout = d.AttemptTimeout
-	}
-	if p.Deadline <= 0 {
-		p.Deadline = d.Deadline
-	}
+	p.MaxAttempts = positiveOr(p.MaxAttempts, d.MaxAttempts)
+	p.BaseDelay = positiveOr(p.BaseDelay, d.BaseDelay)
+	p.MaxDelay = positiveOr(p.MaxDelay, d.MaxDelay)
+	p.MaxRetryAfter = positiveOr(p.MaxRetryAfter, d.MaxRetryAfter)
+	p.AttemptTimeout = positiveOr(p.AttemptTimeout, d.AttemptTimeout)
+	p.Deadline = positiveOr(p.Deadline, d.Deadline)
 	return p
+}
+
+// positiveOr is v, or def where v is zero or negative (unset, or a value no policy can mean).
+func positiveOr[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 // backoff returns the wait after the given failed attempt (1-based), before

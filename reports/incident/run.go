@@ -312,15 +312,10 @@ func (r *Run) reportDelivery(ctx context.Context, env string, rep *Report, chang
 			continue
 		}
 		failing = append(failing, s.Sender)
-		for _, d := range s.Pending {
-			problems = append(problems, fmt.Sprintf("%s kept in the outbox: %v", d.Notification, d.Err))
-		}
-		for _, d := range s.Rejected {
-			problems = append(problems, fmt.Sprintf("%s rejected: %v", d.Notification, d.Err))
-		}
-		for _, d := range s.Lost {
-			problems = append(problems, fmt.Sprintf("%s lost (the outbox could not keep it): %v", d.Notification, d.Err))
-		}
+		s.eachUndelivered([3]string{"kept in the outbox", "rejected", "lost (the outbox could not keep it)"},
+			func(fate string, d Delivery) {
+				problems = append(problems, fmt.Sprintf("%s %s: %v", d.Notification, fate, d.Err))
+			})
 	}
 	var healthy []Sender
 	for _, s := range r.senders {

@@ -13,14 +13,7 @@ func TestSlackMessageIsConciseAndEscaped(t *testing.T) {
 	s := &incident.Slack{WebhookURL: incident.NewSecret(sl.WebhookURL())}
 	a := criticalFailure()
 	a.Cause = strings.Repeat("<b>&amp;</b> ", 400) + "```"
-	if err := s.Send(t.Context(), a.Notification()); err != nil {
-		t.Fatal(err)
-	}
-	msgs := sl.Messages()
-	if len(msgs) != 1 {
-		t.Fatalf("got %d messages", len(msgs))
-	}
-	m := msgs[0]
+	m := sendOne(t, s, a.Notification(), sl.Messages)
 	if !strings.Contains(m.Text, "SEV1") || !strings.Contains(m.Text, "insert-dynamic-data") {
 		t.Errorf("text = %q", m.Text)
 	}

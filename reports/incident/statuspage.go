@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -281,10 +282,7 @@ func (s *Statuspage) call(ctx context.Context, method, path string, body any) ([
 	if err := s.limiter().Wait(ctx); err != nil {
 		return nil, transportError(s.Name(), "waiting for the rate limiter", err)
 	}
-	base := s.BaseURL
-	if base == "" {
-		base = DefaultStatuspageURL
-	}
+	base := cmp.Or(s.BaseURL, DefaultStatuspageURL)
 	resp, _, err := apiRequest{
 		sender: s.Name(),
 		client: s.Client,

@@ -17,6 +17,7 @@ import (
 	"github.com/e2e-harness/e2e/reports/artifact"
 	"github.com/e2e-harness/e2e/suites/e2e"
 	"github.com/e2e-harness/e2e/suites/suiterun"
+	"github.com/e2e-harness/e2e/suites/suiterun/proctest"
 )
 
 // build compiles the suite package pkg (an import path) into a directory of this test.
@@ -27,6 +28,19 @@ func build(t *testing.T, pkg string) string {
 		t.Fatal(err)
 	}
 	return bin
+}
+
+// buildForCLI compiles the suite package pkg and the Ginkgo CLI for a run under the CLI, and returns a folder
+// of this test for the run's files with the two binaries.
+func buildForCLI(t *testing.T, pkg string) (tmp, suite, ginkgo string) {
+	t.Helper()
+	tmp = t.TempDir()
+	suite = build(t, pkg)
+	ginkgo, err := suiterun.BuildGinkgo(t.Context(), tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tmp, suite, ginkgo
 }
 
 // runAlone runs a compiled suite by itself, in one process, with env added to this process's environment.
@@ -166,24 +180,19 @@ func startedByJanitor(pid string) bool {
 	if err != nil {
 		return false
 	}
-	_, parent, ok := procStat(n)
+	_, parent, ok := proctest.State(n)
 	if !ok {
 		return false
 	}
-	cmdline, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(parent), "cmdline"))
-	return err == nil && strings.Contains(string(cmdline), "e2e-profile-janitor")
+	cmdline, ok := proctest.Cmdline(parent)
+	return ok && strings.Contains(cmdline, "e2e-profile-janitor")
 }
 
 // make e2e's processes end every browser they started and remove every profile, whether the run finishes,
 // is interrupted (Ctrl-C sends SIGINT to the whole process group), is cancelled (SIGTERM to the Ginkgo CLI,
 // as CI does), or is killed outright (SIGKILL to every process of the run).
 func TestNothingIsLeftBehind(t *testing.T) {
-	tmp := t.TempDir()
-	suite := build(t, "github.com/e2e-harness/e2e/suites/editor")
-	ginkgo, err := suiterun.BuildGinkgo(t.Context(), tmp)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tmp, suite, ginkgo := buildForCLI(t, "github.com/e2e-harness/e2e/suites/editor")
 	// A run is the leader of its own process group, as make e2e's Ginkgo CLI is in the terminal's.
 	for _, tc := range []struct {
 		name   string
@@ -257,12 +266,7 @@ const orphanLimit = 2 * time.Second
 // processes and their browsers with it within orphanLimit. Each spec of the orphan suite holds a page open
 // for ten minutes, so a spec process that is gone in time did not end by itself.
 func TestKillingTheGinkgoCLIEndsItsSpecProcessesAndBrowsers(t *testing.T) {
-	tmp := t.TempDir()
-	suite := build(t, "github.com/e2e-harness/e2e/suites/e2e/testdata/orphansuite")
-	ginkgo, err := suiterun.BuildGinkgo(t.Context(), tmp)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tmp, suite, ginkgo := buildForCLI(t, "github.com/e2e-harness/e2e/suites/e2e/testdata/orphansuite")
 	profiles, err := os.MkdirTemp("", "op")
 	if err != nil {
 		t.Fatal(err)
@@ -285,20 +289,8 @@ func TestKillingTheGinkgoCLIEndsItsSpecProcessesAndBrowsers(t *testing.T) {
 	defer killLeftovers(run.Pid(), profiles)
 
 	// Both specs have their page open, each in its own process's browser.
-	for deadline := time.Now().Add(2 * time.Minute); ; {
-		if both, _ := filepath.Glob(filepath.Join(started, "*")); len(both) == 2 {
-			break
-		}
-		select {
-		case <-run.Done():
-			t.Fatalf("the run ended before its specs held their pages: %v\n%s", run.Wait(), log())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the two specs did not open their pages within two minutes:\n%s", log())
-		}
-	}
-	specProcs := liveChildren(run.Pid())
+	proctest.WaitForStarted(t, run, started, 2, log)
+	specProcs := proctest.Children(run.Pid())
 	if len(specProcs) != 2 {
 		t.Fatalf("the CLI (pid %d) has child processes %v, want its two spec processes", run.Pid(), specProcs)
 	}
@@ -317,7 +309,7 @@ func TestKillingTheGinkgoCLIEndsItsSpecProcessesAndBrowsers(t *testing.T) {
 	killed := time.Now()
 	<-run.Done()
 	for {
-		specsLeft, browsersLeft := alive(specProcs), browsersUsing(profiles)
+		specsLeft, browsersLeft := proctest.Running(specProcs), browsersUsing(profiles)
 		if len(specsLeft) == 0 && len(browsersLeft) == 0 {
 			break
 		}
@@ -328,49 +320,6 @@ func TestKillingTheGinkgoCLIEndsItsSpecProcessesAndBrowsers(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	assertNothingLeft(t, profiles)
-}
-
-// liveChildren lists the live processes (not zombies) whose parent is pid.
-func liveChildren(pid int) []int {
-	var out []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		child, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if state, parent, ok := procStat(child); ok && state != "Z" && parent == pid {
-			out = append(out, child)
-		}
-	}
-	return out
-}
-
-// alive returns those of pids that are still running (a zombie is dead: it only waits to be reaped).
-func alive(pids []int) []int {
-	var out []int
-	for _, pid := range pids {
-		if state, _, ok := procStat(pid); ok && state != "Z" {
-			out = append(out, pid)
-		}
-	}
-	return out
-}
-
-// procStat reads a process's state and parent from /proc; ok is false when there is no such process.
-func procStat(pid int) (state string, parent int, ok bool) {
-	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return "", 0, false
-	}
-	// pid (comm) state ppid …; comm may hold spaces and parentheses, so split after its last ')'.
-	s := string(stat)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(fields) < 2 {
-		return "", 0, false
-	}
-	parent, err = strconv.Atoi(fields[1])
-	return fields[0], parent, err == nil
 }
 
 // killLeftovers ends what a failed run left: the run's process group and any browser using a profile under

@@ -48,20 +48,26 @@ const (
 	reasonOther       reason = "other"
 )
 
+// signs are what each class of failure's message says, in the order they are tried: a text it contains, or one
+// it starts with (Gomega's own failures).
+var signs = []struct {
+	reason             reason
+	contains, startsAs []string
+}{
+	{reasonNotReceived, []string{"input not received"}, nil},
+	{reasonIntercepted, []string{"does not receive pointer events"}, nil},
+	{reasonOutOfView, []string{"is not visible", "cannot be brought into view"}, nil},
+	{reasonMoving, []string{"is not stable"}, nil},
+	{reasonFocusLost, []string{"does not have the keyboard focus"}, nil},
+	{reasonWrongResult, nil, []string{"Timed out after", "Expected"}},
+}
+
 func classify(message string) reason {
-	switch {
-	case strings.Contains(message, "input not received"):
-		return reasonNotReceived
-	case strings.Contains(message, "does not receive pointer events"):
-		return reasonIntercepted
-	case strings.Contains(message, "is not visible"), strings.Contains(message, "cannot be brought into view"):
-		return reasonOutOfView
-	case strings.Contains(message, "is not stable"):
-		return reasonMoving
-	case strings.Contains(message, "does not have the keyboard focus"):
-		return reasonFocusLost
-	case strings.HasPrefix(message, "Timed out after"), strings.HasPrefix(message, "Expected"):
-		return reasonWrongResult
+	for _, sign := range signs {
+		if slices.ContainsFunc(sign.contains, func(s string) bool { return strings.Contains(message, s) }) ||
+			slices.ContainsFunc(sign.startsAs, func(s string) bool { return strings.HasPrefix(message, s) }) {
+			return sign.reason
+		}
 	}
 	return reasonOther
 }

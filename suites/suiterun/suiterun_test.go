@@ -14,6 +14,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/e2e-harness/e2e/suites/suiterun"
+	"github.com/e2e-harness/e2e/suites/suiterun/proctest"
 )
 
 const stopSuite = "github.com/e2e-harness/e2e/suites/suiterun/testdata/stopsuite"
@@ -124,20 +125,7 @@ func TestEndingTheContextStopsTheWholeRun(t *testing.T) {
 	group := run.Pid()
 	defer killGroup(group)
 
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		if both, _ := filepath.Glob(filepath.Join(started, "*")); len(both) == 2 {
-			break
-		}
-		select {
-		case <-run.Done():
-			t.Fatalf("the run ended before its specs waited: %v\n%s", run.Wait(), log())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the two waiting specs did not start:\n%s", log())
-		}
-	}
+	proctest.WaitForStarted(t, run, started, 2, log)
 	t.Logf("the run's group: %v", processesIn(group))
 	if left := processesIn(group); len(left) < 3 {
 		t.Fatalf("the run's group holds %v; want the CLI and its two spec processes at least", left)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -233,6 +234,46 @@ func checkCommon(req *Request, wantMethod string) []string {
 		problems = append(problems, "body is not valid JSON")
 	}
 	return problems
+}
+
+// decodeBody decodes a request's body as the API's T and checks it against the API's schema, each step only
+// while the request has no problem yet (a body that does not decode is not worth validating). problems are
+// those already found in the request.
+func decodeBody[T any](req *Request, problems []string, validate func(T) []string) (T, []string) {
+	var v T
+	if len(problems) == 0 {
+		problems = append(problems, strictDecode(req.Body, &v)...)
+	}
+	if len(problems) == 0 {
+		problems = append(problems, validate(v)...)
+	}
+	return v, problems
+}
+
+// keep appends an accepted item to one of a fake's lists, under the lock that guards them.
+func keep[T any](f *fake, list *[]T, v T) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	*list = append(*list, v)
+}
+
+// kept returns a copy of one of a fake's lists, taken under the lock that guards them.
+func kept[T any](f *fake, list *[]T) []T {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(*list)
+}
+
+// openKeys returns the keys of a fake's open alerts, sorted, taken under the lock that guards them.
+func openKeys[V any](f *fake, open map[string]V) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	keys := make([]string, 0, len(open))
+	for k := range open {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // strictDecode decodes body into v, reporting fields the API does not know,

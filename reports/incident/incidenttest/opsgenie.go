@@ -67,13 +67,7 @@ func (o *Opsgenie) route(req *Request) ([]string, handler) {
 	segs := pathSegments(req.Path)
 	switch {
 	case req.Path == "/v2/alerts":
-		var a OpsgenieAlert
-		if len(problems) == 0 {
-			problems = append(problems, strictDecode(req.Body, &a)...)
-		}
-		if len(problems) == 0 {
-			problems = append(problems, validateOpsgenieAlert(a)...)
-		}
+		a, problems := decodeBody(req, problems, validateOpsgenieAlert)
 		return problems, func(*Request) (int, string, []byte) {
 			o.mu.Lock()
 			o.creates = append(o.creates, a)
@@ -146,27 +140,10 @@ func validateOpsgenieAlert(a OpsgenieAlert) []string {
 }
 
 // Alerts returns the accepted create requests, in order.
-func (o *Opsgenie) Alerts() []OpsgenieAlert {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return slices.Clone(o.creates)
-}
+func (o *Opsgenie) Alerts() []OpsgenieAlert { return kept(o.fake, &o.creates) }
 
 // Closes returns the accepted close requests, in order.
-func (o *Opsgenie) Closes() []OpsgenieClose {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return slices.Clone(o.closes)
-}
+func (o *Opsgenie) Closes() []OpsgenieClose { return kept(o.fake, &o.closes) }
 
 // Open returns the aliases of open alerts, sorted.
-func (o *Opsgenie) Open() []string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	var out []string
-	for k := range o.open {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
+func (o *Opsgenie) Open() []string { return openKeys(o.fake, o.open) }

@@ -91,14 +91,7 @@ var pdSeverities = []string{"critical", "error", "warning", "info"}
 func (p *PagerDuty) route(req *Request) ([]string, handler) {
 	switch req.Path {
 	case "/v2/enqueue":
-		problems := checkCommon(req, http.MethodPost)
-		var ev PagerDutyEvent
-		if len(problems) == 0 {
-			problems = append(problems, strictDecode(req.Body, &ev)...)
-		}
-		if len(problems) == 0 {
-			problems = append(problems, validatePagerDutyEvent(ev)...)
-		}
+		ev, problems := decodeBody(req, checkCommon(req, http.MethodPost), validatePagerDutyEvent)
 		return problems, func(*Request) (int, string, []byte) {
 			p.mu.Lock()
 			p.events = append(p.events, ev)
@@ -114,18 +107,9 @@ func (p *PagerDuty) route(req *Request) ([]string, handler) {
 			})
 		}
 	case "/v2/change/enqueue":
-		problems := checkCommon(req, http.MethodPost)
-		var ch PagerDutyChange
-		if len(problems) == 0 {
-			problems = append(problems, strictDecode(req.Body, &ch)...)
-		}
-		if len(problems) == 0 {
-			problems = append(problems, validatePagerDutyChange(ch)...)
-		}
+		ch, problems := decodeBody(req, checkCommon(req, http.MethodPost), validatePagerDutyChange)
 		return problems, func(*Request) (int, string, []byte) {
-			p.mu.Lock()
-			p.changes = append(p.changes, ch)
-			p.mu.Unlock()
+			keep(p.fake, &p.changes, ch)
 			return http.StatusAccepted, "application/json", jsonBody(map[string]string{"status": "success", "message": "Change event processed"})
 		}
 	}
@@ -213,30 +197,13 @@ func absoluteURL(raw string) bool {
 }
 
 // Events returns the accepted events, in order.
-func (p *PagerDuty) Events() []PagerDutyEvent {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return slices.Clone(p.events)
-}
+func (p *PagerDuty) Events() []PagerDutyEvent { return kept(p.fake, &p.events) }
 
 // Changes returns the accepted change events, in order.
-func (p *PagerDuty) Changes() []PagerDutyChange {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return slices.Clone(p.changes)
-}
+func (p *PagerDuty) Changes() []PagerDutyChange { return kept(p.fake, &p.changes) }
 
 // Open returns the dedup keys of the alerts that are open, sorted.
-func (p *PagerDuty) Open() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	keys := make([]string, 0, len(p.open))
-	for k := range p.open {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func (p *PagerDuty) Open() []string { return openKeys(p.fake, p.open) }
 
 // OpenAlert returns the latest trigger of an open alert.
 func (p *PagerDuty) OpenAlert(dedupKey string) (PagerDutyEvent, bool) {

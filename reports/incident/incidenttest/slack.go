@@ -60,18 +60,9 @@ func (s *Slack) route(req *Request) ([]string, handler) {
 	if req.Path != slackWebhookPath {
 		return nil, func(*Request) (int, string, []byte) { return http.StatusNotFound, "text/plain", []byte("no_service") }
 	}
-	problems := checkCommon(req, http.MethodPost)
-	var m SlackMessage
-	if len(problems) == 0 {
-		problems = append(problems, strictDecode(req.Body, &m)...)
-	}
-	if len(problems) == 0 {
-		problems = append(problems, validateSlack(m)...)
-	}
+	m, problems := decodeBody(req, checkCommon(req, http.MethodPost), validateSlack)
 	return problems, func(*Request) (int, string, []byte) {
-		s.mu.Lock()
-		s.messages = append(s.messages, m)
-		s.mu.Unlock()
+		keep(s.fake, &s.messages, m)
 		return http.StatusOK, "text/html", []byte("ok")
 	}
 }
@@ -137,8 +128,4 @@ func validateSlack(m SlackMessage) []string {
 }
 
 // Messages returns the accepted messages, in order.
-func (s *Slack) Messages() []SlackMessage {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.messages)
-}
+func (s *Slack) Messages() []SlackMessage { return kept(s.fake, &s.messages) }

@@ -95,14 +95,7 @@ func (s *Statuspage) route(req *Request) ([]string, handler) {
 			return http.StatusOK, "application/json", jsonBody(s.unresolvedJSON())
 		}
 	case len(segs) == 4:
-		problems = append(problems, checkCommon(req, http.MethodPost)...)
-		var body statuspageRequest
-		if len(problems) == 0 {
-			problems = append(problems, strictDecode(req.Body, &body)...)
-		}
-		if len(problems) == 0 {
-			problems = append(problems, validateStatuspage(body, true)...)
-		}
+		body, problems := decodeBody(req, append(problems, checkCommon(req, http.MethodPost)...), validateStatuspageCreate)
 		return problems, func(*Request) (int, string, []byte) {
 			s.mu.Lock()
 			defer s.mu.Unlock()
@@ -125,14 +118,7 @@ func (s *Statuspage) route(req *Request) ([]string, handler) {
 			return http.StatusCreated, "application/json", jsonBody(s.incidentJSON(inc))
 		}
 	case len(segs) == 5:
-		problems = append(problems, checkCommon(req, http.MethodPatch)...)
-		var body statuspageRequest
-		if len(problems) == 0 {
-			problems = append(problems, strictDecode(req.Body, &body)...)
-		}
-		if len(problems) == 0 {
-			problems = append(problems, validateStatuspage(body, false)...)
-		}
+		body, problems := decodeBody(req, append(problems, checkCommon(req, http.MethodPatch)...), validateStatuspageUpdate)
 		id := segs[4]
 		s.mu.Lock()
 		inc := s.find(id)
@@ -173,6 +159,14 @@ func (s *Statuspage) apply(inc *StatuspageIncident, body statuspageRequest) {
 		inc.Components[id] = st
 		s.components[id] = st
 	}
+}
+
+func validateStatuspageCreate(body statuspageRequest) []string {
+	return validateStatuspage(body, true)
+}
+
+func validateStatuspageUpdate(body statuspageRequest) []string {
+	return validateStatuspage(body, false)
 }
 
 func validateStatuspage(body statuspageRequest, create bool) []string {

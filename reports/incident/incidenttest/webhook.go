@@ -50,17 +50,9 @@ func (w *Webhook) route(req *Request) ([]string, handler) {
 			problems = append(problems, fmt.Sprintf("%s %q is not sha256=<hex HMAC-SHA256 of the body>", incident.WebhookSignatureHeader, sig))
 		}
 	}
-	var p incident.WebhookPayload
-	if len(problems) == 0 {
-		problems = append(problems, strictDecode(req.Body, &p)...)
-	}
-	if len(problems) == 0 {
-		problems = append(problems, validateWebhook(p)...)
-	}
+	p, problems := decodeBody(req, problems, validateWebhook)
 	return problems, func(*Request) (int, string, []byte) {
-		w.mu.Lock()
-		w.payloads = append(w.payloads, p)
-		w.mu.Unlock()
+		keep(w.fake, &w.payloads, p)
 		return http.StatusNoContent, "", nil
 	}
 }
@@ -131,8 +123,4 @@ func validateWebhook(p incident.WebhookPayload) []string {
 }
 
 // Payloads returns the accepted payloads, in order.
-func (w *Webhook) Payloads() []incident.WebhookPayload {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return slices.Clone(w.payloads)
-}
+func (w *Webhook) Payloads() []incident.WebhookPayload { return kept(w.fake, &w.payloads) }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/e2e-harness/e2e/harness"
 	"github.com/e2e-harness/e2e/suites/e2e"
+	"github.com/e2e-harness/e2e/suites/e2e/testdata/suiteboot"
 )
 
 // Markup is the page-derived text the report must show as text and never run.
@@ -25,10 +26,7 @@ const EnvPassword = "FAILINGSUITE_PASSWORD"
 
 var _ = e2e.SetupSuite()
 
-func TestFailingSuite(t *testing.T) {
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Failing suite")
-}
+func TestFailingSuite(t *testing.T) { suiteboot.Run(t, "Failing suite") }
 
 var _ = Describe("A deliberately failing run", func() {
 	It("opens the editor", func(ctx SpecContext) {

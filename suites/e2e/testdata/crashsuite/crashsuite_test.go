@@ -4,7 +4,6 @@
 package crashsuite_test
 
 import (
-	"net/url"
 	"syscall"
 	"testing"
 	"time"
@@ -14,43 +13,45 @@ import (
 
 	"github.com/e2e-harness/e2e/harness"
 	"github.com/e2e-harness/e2e/suites/e2e"
+	"github.com/e2e-harness/e2e/suites/e2e/testdata/suiteboot"
 )
 
 var _ = e2e.SetupSuite()
 
-func TestCrashSuite(t *testing.T) {
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Crash suite")
-}
+func TestCrashSuite(t *testing.T) { suiteboot.Run(t, "Crash suite") }
 
-func page(html string) string { return "data:text/html," + url.PathEscape(html) }
+// clickItsButton opens html in the spec's page and clicks its one button: it passes only when the spec's
+// browser works, whatever the spec before it did to its own.
+func clickItsButton(ctx SpecContext, html string) *harness.Page {
+	GinkgoHelper()
+	p := e2e.NewPage(ctx)
+	Expect(p.Goto(ctx, suiteboot.DataURL(html))).To(Succeed())
+	Expect(p.ByRole("button").Click(ctx)).To(Succeed())
+	return p
+}
 
 var _ = Describe("A run that breaks its browser", Ordered, ContinueOnFailure, func() {
 	It("fails the spec whose browser is killed", func(ctx SpecContext) {
 		p := e2e.NewPage(ctx)
-		Expect(p.Goto(ctx, page(`<button disabled>Never enabled</button>`))).To(Succeed())
+		Expect(p.Goto(ctx, suiteboot.DataURL(`<button disabled>Never enabled</button>`))).To(Succeed())
 		pid := e2e.Browser(ctx).PID()
 		time.AfterFunc(300*time.Millisecond, func() { _ = syscall.Kill(pid, syscall.SIGKILL) })
 		Expect(p.ByRole("button").Click(ctx, harness.Timeout(10*time.Second))).To(Succeed())
 	}, e2e.Timeout())
 
 	It("runs the next spec in a new browser", func(ctx SpecContext) {
-		p := e2e.NewPage(ctx)
-		Expect(p.Goto(ctx, page(`<button onclick="this.textContent='done'">Go</button>`))).To(Succeed())
-		Expect(p.ByRole("button").Click(ctx)).To(Succeed())
+		p := clickItsButton(ctx, `<button onclick="this.textContent='done'">Go</button>`)
 		Eventually(p.ByRole("button")).Should(e2e.HaveText("done"))
 	}, e2e.Timeout())
 
 	It("fails the spec whose page hangs, with a timeout naming the action", func(ctx SpecContext) {
 		p := e2e.NewPage(ctx)
-		Expect(p.Goto(ctx, page(`<button onclick="for(;;){}">Freeze</button>`))).To(Succeed())
+		Expect(p.Goto(ctx, suiteboot.DataURL(`<button onclick="for(;;){}">Freeze</button>`))).To(Succeed())
 		Expect(p.ByRole("button").Click(ctx, harness.Timeout(2*time.Second))).To(Succeed())
 	}, e2e.Timeout())
 
 	It("runs the spec after the hang", func(ctx SpecContext) {
-		p := e2e.NewPage(ctx)
-		Expect(p.Goto(ctx, page(`<button onclick="this.textContent='done'">Go</button>`))).To(Succeed())
-		Expect(p.ByRole("button").Click(ctx)).To(Succeed())
+		clickItsButton(ctx, `<button onclick="this.textContent='done'">Go</button>`)
 	}, e2e.Timeout())
 
 	It("fails the spec whose renderer crashes", func(ctx SpecContext) {
@@ -60,8 +61,6 @@ var _ = Describe("A run that breaks its browser", Ordered, ContinueOnFailure, fu
 	}, e2e.Timeout())
 
 	It("finishes the suite", func(ctx SpecContext) {
-		p := e2e.NewPage(ctx)
-		Expect(p.Goto(ctx, page(`<button>Last</button>`))).To(Succeed())
-		Expect(p.ByRole("button").Click(ctx)).To(Succeed())
+		clickItsButton(ctx, `<button>Last</button>`)
 	}, e2e.Timeout())
 })

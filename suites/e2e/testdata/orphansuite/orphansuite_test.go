@@ -6,8 +6,6 @@ package orphansuite_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,28 +13,20 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/e2e-harness/e2e/suites/e2e"
+	"github.com/e2e-harness/e2e/suites/e2e/testdata/suiteboot"
 )
-
-// EnvStarted names the folder where the waiting specs say they started.
-const EnvStarted = "ORPHANSUITE_STARTED"
 
 var _ = e2e.SetupSuite()
 
-func TestOrphanSuite(t *testing.T) {
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Orphan suite")
-}
+func TestOrphanSuite(t *testing.T) { suiteboot.Run(t, "Orphan suite") }
 
 var _ = Describe("A spec process whose Ginkgo CLI is killed", func() {
 	for i := 1; i <= 2; i++ {
 		It(fmt.Sprintf("holds a page open until it is stopped (%d)", i), func(ctx SpecContext) {
-			dir := os.Getenv(EnvStarted)
-			if dir == "" {
-				Skip(EnvStarted + " is not set: this spec is run by suites/e2e's tests")
-			}
+			dir := suiteboot.StartedDir("ORPHANSUITE_STARTED")
 			p := e2e.NewPage(ctx)
 			Expect(p.Goto(ctx, e2e.URL(""))).To(Succeed())
-			Expect(os.WriteFile(filepath.Join(dir, fmt.Sprint(GinkgoParallelProcess())), nil, 0o644)).To(Succeed())
+			suiteboot.SayStarted(dir)
 			<-ctx.Done()
 		}, SpecTimeout(10*time.Minute))
 	}

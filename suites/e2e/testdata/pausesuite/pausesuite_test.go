@@ -11,14 +11,12 @@ import (
 
 	"github.com/e2e-harness/e2e/harness"
 	"github.com/e2e-harness/e2e/suites/e2e"
+	"github.com/e2e-harness/e2e/suites/e2e/testdata/suiteboot"
 )
 
 var _ = e2e.SetupSuite()
 
-func TestPauseSuite(t *testing.T) {
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Pause suite")
-}
+func TestPauseSuite(t *testing.T) { suiteboot.Run(t, "Pause suite") }
 
 var _ = Describe("A failing spec under PAUSE_ON_FAILURE", func() {
 	It("clicks a button the editor does not have", func(ctx SpecContext) {

@@ -4,26 +4,18 @@ package stopsuite_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/e2e-harness/e2e/suites/e2e"
+	"github.com/e2e-harness/e2e/suites/e2e/testdata/suiteboot"
 )
-
-// EnvStarted names the folder where the waiting specs say they started.
-const EnvStarted = "STOPSUITE_STARTED"
 
 var _ = e2e.SetupSuite()
 
-func TestStopSuite(t *testing.T) {
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Stop suite")
-}
+func TestStopSuite(t *testing.T) { suiteboot.Run(t, "Stop suite") }
 
 var _ = Describe("A suite run from a program", func() {
 	It("runs the spec the label filter picks", Label(e2e.Smoke), func() {})
@@ -31,11 +23,7 @@ var _ = Describe("A suite run from a program", func() {
 
 	for i := 1; i <= 2; i++ {
 		It(fmt.Sprintf("waits until the run is stopped (%d)", i), Label(e2e.Slow), func(ctx SpecContext) {
-			dir := os.Getenv(EnvStarted)
-			if dir == "" {
-				Skip(EnvStarted + " is not set: this spec is run by suiterun's tests")
-			}
-			Expect(os.WriteFile(filepath.Join(dir, fmt.Sprint(GinkgoParallelProcess())), nil, 0o644)).To(Succeed())
+			suiteboot.SayStarted(suiteboot.StartedDir("STOPSUITE_STARTED"))
 			<-ctx.Done()
 		}, SpecTimeout(10*time.Minute))
 	}
