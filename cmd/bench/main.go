@@ -10,7 +10,8 @@
 // It alternates the sides run by run, round by round, because this kind of machine is noisy, and reports
 // medians: suite times and their ratio, the harness's per-phase medians of a spec, the CPU each kind of process
 // used, and a scaling run of the minimal scenario with 20, 100 and 500 specs in one process, to show that a
-// spec costs as much late in a long run as early. The last lines are the figures in a fixed form:
+// spec costs as much late in a long run as early, and the fixture scenario once more with E2E_TRACE=off, to show
+// what keeping traces of failing specs costs the passing ones. The last lines are the figures in a fixed form:
 //
 //	bench: click_ms=<median> raw_triple_ms=<median> spec_setup_ms=<median> harness_rss_mb=<peak>
 //	bench: suite_s minimal harness=<median> playwright=<median> ratio=<harness/playwright>
@@ -27,6 +28,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/e2e-harness/e2e/bench/benchrun"
 )
 
 func main() {
@@ -35,7 +38,7 @@ func main() {
 	samples := fs.Int("samples", 40, "samples of each micro figure (click, raw triple, spec setup)")
 	out := fs.String("out", "out/bench", "where the runs' logs go")
 	scale := fs.String("scale", "20,100,500", "spec counts of the minimal scenario's scaling runs (harness, one process)")
-	only := fs.String("only", "micro,fixture,minimal,scale", "the parts to run")
+	only := fs.String("only", "micro,fixture,minimal,scale,trace", "the parts to run")
 	sides := fs.String("sides", "harness,playwright", "the sides to run (a ratio needs both)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
@@ -43,11 +46,11 @@ func main() {
 	parts := map[string]bool{}
 	for _, p := range strings.Split(*only, ",") {
 		switch p = strings.TrimSpace(p); p {
-		case "micro", "fixture", "minimal", "scale":
+		case "micro", "fixture", "minimal", "scale", "trace":
 			parts[p] = true
 		case "":
 		default:
-			fmt.Fprintf(os.Stderr, "bench: -only: unknown part %q (want micro, fixture, minimal, scale)\n", p)
+			fmt.Fprintf(os.Stderr, "bench: -only: unknown part %q (want micro, fixture, minimal, scale, trace)\n", p)
 			os.Exit(2)
 		}
 	}
@@ -71,17 +74,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
 	}
-	b := &bench{rounds: *rounds, samples: *samples, out: abs, scale: counts, parts: parts, sides: map[string]bool{}}
+	opts := benchrun.Options{Rounds: *rounds, Samples: *samples, Out: abs, Scale: counts, Parts: parts, Sides: map[string]bool{}}
 	for _, s := range strings.Split(*sides, ",") {
 		switch s = strings.TrimSpace(s); s {
 		case "harness", "playwright":
-			b.sides[s] = true
+			opts.Sides[s] = true
 		default:
 			fmt.Fprintf(os.Stderr, "bench: -sides: unknown side %q (want harness, playwright)\n", s)
 			os.Exit(2)
 		}
 	}
-	if err := b.run(ctx); err != nil {
+	if err := benchrun.Run(ctx, opts); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
 	}

@@ -1,4 +1,4 @@
-package main
+package benchrun
 
 import (
 	"context"
@@ -19,6 +19,23 @@ import (
 	"github.com/e2e-harness/e2e/harness"
 	"github.com/e2e-harness/e2e/suites/suiterun"
 )
+
+// Options are what one run of the bench measures. Run starts from the repository's root (bench/playwright is
+// found from there).
+type Options struct {
+	Rounds  int             // rounds of each suite run, alternating the sides
+	Samples int             // samples of each micro figure
+	Out     string          // where the runs' logs go (absolute)
+	Scale   []int           // spec counts of the minimal scenario's scaling runs
+	Parts   map[string]bool // which parts to run: micro, fixture, minimal, scale
+	Sides   map[string]bool // which sides run the scenarios: harness, playwright
+}
+
+// Run runs the parts of the bench opts asks for and prints the figures to stdout.
+func Run(ctx context.Context, opts Options) error {
+	b := &bench{rounds: opts.Rounds, samples: opts.Samples, out: opts.Out, scale: opts.Scale, parts: opts.Parts, sides: opts.Sides}
+	return b.run(ctx)
+}
 
 type bench struct {
 	rounds  int
@@ -96,6 +113,8 @@ func (b *bench) run(ctx context.Context) error {
 	var jobs []job
 	if b.parts["fixture"] {
 		jobs = append(jobs, job{fixture, 1}, job{fixture, 2})
+	} else if b.parts["trace"] {
+		jobs = append(jobs, job{fixture, 1}) // the trace's cost is measured against the default run
 	}
 	if b.parts["minimal"] {
 		jobs = append(jobs, job{mini, 1})
@@ -119,6 +138,15 @@ func (b *bench) run(ctx context.Context) error {
 				runs[key] = append(runs[key], r)
 				fmt.Printf("bench: round %d %-8s %-10s workers=%d %6.2fs\n", round, j.sc.name, side.name, j.workers, r.took.Seconds())
 			}
+		}
+		// What the trace costs a passing spec: the same harness run with traces off, in the same round.
+		if b.parts["trace"] && b.sides["harness"] {
+			r, err := b.harnessSuiteWith(ctx, fixture, 20, 1, round, "trace-off", "E2E_TRACE=off")
+			if err != nil {
+				return err
+			}
+			runs["fixture/harness-trace-off/1"] = append(runs["fixture/harness-trace-off/1"], r)
+			fmt.Printf("bench: round %d %-8s %-10s workers=1 %6.2fs\n", round, "fixture", "harness, E2E_TRACE=off", r.took.Seconds())
 		}
 	}
 
@@ -182,6 +210,11 @@ func (b *bench) summary(runs map[string][]suiteRun, micro *microFigures, scaled 
 		fmt.Printf("bench: click_ms=%.1f raw_triple_ms=%.1f spec_setup_ms=%.1f harness_rss_mb=%.1f\n",
 			ms(median(micro.click)), ms(median(micro.raw)), ms(median(micro.setup)), slices.Max(append(rss, micro.rssMB)))
 	}
+	if len(runs["fixture/harness-trace-off/1"]) > 0 && len(runs["fixture/harness/1"]) > 0 {
+		on, off := took("fixture/harness/1"), took("fixture/harness-trace-off/1")
+		fmt.Printf("bench: trace_cost fixture harness E2E_TRACE=failing(default)=%.2fs off=%.2fs ratio=%.3f (20 passing specs)\n",
+			on.Seconds(), off.Seconds(), on.Seconds()/off.Seconds())
+	}
 	if len(runs["minimal/harness/1"]) > 0 && len(runs["minimal/playwright/1"]) > 0 {
 		h, p := took("minimal/harness/1"), took("minimal/playwright/1")
 		fmt.Printf("bench: suite_s minimal harness=%.2f playwright=%.2f ratio=%.3f\n", h.Seconds(), p.Seconds(), h.Seconds()/p.Seconds())
@@ -207,11 +240,20 @@ func serveMinimal(b *bench) (stop func(), err error) {
 // harnessSuite runs the Ginkgo suite: the compiled binary itself with one process (so its peak memory and its
 // CPU by process are measurable), the Ginkgo CLI with -p for more.
 func (b *bench) harnessSuite(ctx context.Context, sc scenario, specs, workers, round int) (suiteRun, error) {
+	return b.harnessSuiteWith(ctx, sc, specs, workers, round, "")
+}
+
+// harnessSuiteWith is harnessSuite with variables of its own (variant names its logs).
+func (b *bench) harnessSuiteWith(ctx context.Context, sc scenario, specs, workers, round int, variant string, extraEnv ...string) (suiteRun, error) {
 	name := fmt.Sprintf("harness-%s-%d-%d-%d", sc.name, specs, workers, round)
+	if variant != "" {
+		name += "-" + variant
+	}
 	out := filepath.Join(b.out, name)
 	phases := out + ".phases.jsonl"
 	_ = os.Remove(phases)
 	env := append(os.Environ(), "BASE_URL="+sc.url, "BENCH_SCENARIO="+sc.name, fmt.Sprintf("BENCH_SPECS=%d", specs), "BENCH_PHASES="+phases)
+	env = append(env, extraEnv...)
 	run := suiterun.Command{Suite: b.suite, Procs: workers, Env: env, OutputDir: out}
 	if workers > 1 {
 		run.Ginkgo = b.ginkgo
