@@ -422,7 +422,7 @@ func CheckBrowserBinary(ctx context.Context, bin string) error {
 
 // CheckEndpoint makes sure a DevTools endpoint answers.
 func CheckEndpoint(ctx context.Context, controlURL string) error {
-	if err := checkWebSocketURL(controlURL); err != nil {
+	if err := CheckDevToolsURL(controlURL); err != nil {
 		return fmt.Errorf("%q: %w", controlURL, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)

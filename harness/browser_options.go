@@ -141,7 +141,10 @@ func WithBrowserLog(f func(line string)) BrowserOption {
 	return func(c *browserConfig) { c.stderr = f }
 }
 
-func checkWebSocketURL(raw string) error {
+// CheckDevToolsURL accepts the addresses a DevTools endpoint or a launcher service has: ws(s):// or http(s)://
+// with a host. Connect and the glue's E2E_BROWSER_URL and E2E_LAUNCHER_URL use it, so they agree on what a
+// browser address is.
+func CheckDevToolsURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return fmt.Errorf("not a URL: %v", err)

@@ -14,6 +14,7 @@ import (
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/e2e-harness/e2e/internal/config"
 	"github.com/e2e-harness/e2e/reports/artifact"
 )
 
@@ -62,7 +63,7 @@ func DetectRunInfo(getenv func(string) string) RunInfo {
 		info.RepoRoot = git("rev-parse", "--show-toplevel")
 	}
 	if info.RepoRoot == "" {
-		info.RepoRoot = moduleRoot()
+		info.RepoRoot = config.ModuleRoot()
 	}
 	if getenv("GITHUB_ACTIONS") == "true" {
 		gh := &GitHubActions{Out: os.Stdout, StepSummary: getenv("GITHUB_STEP_SUMMARY")}
@@ -83,21 +84,6 @@ func git(args ...string) string {
 		return ""
 	}
 	return strings.TrimSpace(string(out))
-}
-
-func moduleRoot() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d
-		}
-		if filepath.Dir(d) == d {
-			return ""
-		}
-	}
 }
 
 // WriteRun writes the run's reports into outDir: junit.xml and report.json (Ginkgo's reporters, with the

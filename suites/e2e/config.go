@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -125,8 +124,8 @@ func BrowserConfigFromEnv(getenv func(string) string) (BrowserConfig, error) {
 	var film, trace bool
 	err := config.ReadEnv(getenv,
 		config.Var{Name: EnvChromeBin, Set: config.String(&b.ChromeBin)},
-		config.Var{Name: EnvBrowserURL, Set: config.Check(&b.BrowserURL, checkDevToolsURL)},
-		config.Var{Name: EnvLauncherURL, Set: config.Check(&b.LauncherURL, checkDevToolsURL)},
+		config.Var{Name: EnvBrowserURL, Set: config.Check(&b.BrowserURL, harness.CheckDevToolsURL)},
+		config.Var{Name: EnvLauncherURL, Set: config.Check(&b.LauncherURL, harness.CheckDevToolsURL)},
 		config.Var{Name: EnvActionTimeout, Set: config.Duration(&b.ActionTimeout)},
 		config.Var{Name: EnvNavigationTimeout, Set: config.Duration(&b.NavigationTimeout)},
 		config.Var{Name: EnvPoolSize, Set: func(raw string) error {
@@ -204,21 +203,6 @@ func ParseSlowMotion(raw string) (time.Duration, error) {
 	return d, nil
 }
 
-// checkDevToolsURL accepts the addresses a DevTools endpoint or launcher service has: ws(s):// or http(s)://.
-func checkDevToolsURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return fmt.Errorf("not a URL: %v", err)
-	}
-	if u.Scheme != "ws" && u.Scheme != "wss" && u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("want a ws://, wss://, http:// or https:// URL, got scheme %q", u.Scheme)
-	}
-	if u.Host == "" {
-		return errors.New("the URL has no host")
-	}
-	return nil
-}
-
 // ParseBaseURL checks a target URL and returns it with a trailing slash, so relative paths resolve below it.
 func ParseBaseURL(raw string) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
@@ -247,16 +231,8 @@ func ParseBaseURL(raw string) (string, error) {
 
 // defaultOutputDir is out/e2e at the module root when run from inside the module, ./e2e-report otherwise.
 func defaultOutputDir() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "e2e-report"
+	if root := config.ModuleRoot(); root != "" {
+		return filepath.Join(root, "out", "e2e")
 	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(d, "out", "e2e")
-		}
-		if filepath.Dir(d) == d {
-			return filepath.Join(dir, "e2e-report")
-		}
-	}
+	return "e2e-report"
 }

@@ -63,17 +63,17 @@ func ExplainUnreachable(err error) string {
 	var dnsErr *net.DNSError
 	switch {
 	case IsCertificateError(err):
-		return "its TLS certificate is not valid (" + rootCause(err) + "); for a test deployment with a self-signed certificate use --insecure (smoke) or E2E_INSECURE=1 (make e2e)"
+		return "its TLS certificate is not valid (" + RootCause(err) + "); for a test deployment with a self-signed certificate use --insecure (smoke) or E2E_INSECURE=1 (make e2e)"
 	case errors.As(err, &dnsErr):
 		return "the host name does not resolve (" + dnsErr.Err + ")"
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Sprintf("no answer within %s", TargetTimeout)
 	}
-	return rootCause(err)
+	return RootCause(err)
 }
 
-// rootCause is the innermost error's text: "connection refused" rather than the whole Get "…": dial tcp … chain.
-func rootCause(err error) string {
+// RootCause is the innermost error's text: "connection refused" rather than the whole Get "…": dial tcp … chain.
+func RootCause(err error) string {
 	for {
 		next := errors.Unwrap(err)
 		if next == nil {

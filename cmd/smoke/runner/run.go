@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -232,7 +231,7 @@ func (r *runner) checkReportDir() {
 	}
 	if err != nil {
 		r.reportErr = err
-		r.fail("the report directory %s cannot be written (%s): no report is kept, and alerts carry no link to one", dir, rootCause(err))
+		r.fail("the report directory %s cannot be written (%s): no report is kept, and alerts carry no link to one", dir, e2e.RootCause(err))
 	}
 }
 
@@ -500,15 +499,4 @@ func unjoin(err error) []error {
 		return j.Unwrap()
 	}
 	return []error{err}
-}
-
-// rootCause is the innermost error's text: "permission denied" rather than the whole chain.
-func rootCause(err error) string {
-	for {
-		next := errors.Unwrap(err)
-		if next == nil {
-			return err.Error()
-		}
-		err = next
-	}
 }

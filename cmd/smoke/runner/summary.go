@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/e2e-harness/e2e/reports/incident"
+	"github.com/e2e-harness/e2e/suites/e2e"
 )
 
 // SummaryFormat names the version of smoke.json.
@@ -99,7 +100,7 @@ func (r *runner) writeSummary(code int, reason string) error {
 		return nil
 	}
 	if r.reportErr != nil {
-		return fmt.Errorf("not writing smoke.json: the report directory %s cannot be written (%s)", r.cfg.ReportDir, rootCause(r.reportErr))
+		return fmt.Errorf("not writing smoke.json: the report directory %s cannot be written (%s)", r.cfg.ReportDir, e2e.RootCause(r.reportErr))
 	}
 	told, _ := r.told()
 	s := summaryFile{
