@@ -25,7 +25,7 @@ import (
 type Options struct {
 	Rounds  int             // rounds of each suite run, alternating the sides
 	Samples int             // samples of each micro figure
-	Out     string          // where the runs' logs go (absolute)
+	Out     string          // where the runs' logs go
 	Scale   []int           // spec counts of the minimal scenario's scaling runs
 	Parts   map[string]bool // which parts to run: micro, fixture, minimal, scale
 	Sides   map[string]bool // which sides run the scenarios: harness, playwright
@@ -33,7 +33,11 @@ type Options struct {
 
 // Run runs the parts of the bench opts asks for and prints the figures to stdout.
 func Run(ctx context.Context, opts Options) error {
-	b := &bench{rounds: opts.Rounds, samples: opts.Samples, out: opts.Out, scale: opts.Scale, parts: opts.Parts, sides: opts.Sides}
+	out, err := filepath.Abs(opts.Out) // the suites run in other working directories
+	if err != nil {
+		return err
+	}
+	b := &bench{rounds: opts.Rounds, samples: opts.Samples, out: out, scale: opts.Scale, parts: opts.Parts, sides: opts.Sides}
 	return b.run(ctx)
 }
 

@@ -24,7 +24,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -67,14 +66,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench: -rounds and -samples must be at least 1")
 		os.Exit(2)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	abs, err := filepath.Abs(*out)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(2)
-	}
-	opts := benchrun.Options{Rounds: *rounds, Samples: *samples, Out: abs, Scale: counts, Parts: parts, Sides: map[string]bool{}}
+	opts := benchrun.Options{Rounds: *rounds, Samples: *samples, Out: *out, Scale: counts, Parts: parts, Sides: map[string]bool{}}
 	for _, s := range strings.Split(*sides, ",") {
 		switch s = strings.TrimSpace(s); s {
 		case "harness", "playwright":
@@ -84,6 +76,8 @@ func main() {
 			os.Exit(2)
 		}
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	if err := benchrun.Run(ctx, opts); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
