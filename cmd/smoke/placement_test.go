@@ -6,12 +6,13 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/e2e-harness/e2e/internal/config"
 )
 
 // The smoke runner's checks are the specs labelled smoke that its binary compiles in: those in the non-test
@@ -19,7 +20,10 @@ import (
 // does not import — builds, passes in make e2e and then never runs after a deploy, with nothing to say so. This
 // test is that warning: make test fails and names the spec.
 func TestEverySmokeSpecIsCompiledIntoTheRunner(t *testing.T) {
-	root := moduleDir(t)
+	root := config.ModuleRoot()
+	if root == "" {
+		t.Fatal("not inside the module")
+	}
 	linked := runnerPackageDirs(t)
 	misplaced, err := misplacedSmokeSpecs(root, func(dir string) bool { return linked[dir] })
 	if err != nil {
@@ -186,18 +190,4 @@ func runnerPackageDirs(t *testing.T) map[string]bool {
 		dirs[line] = true
 	}
 	return dirs
-}
-
-// moduleDir is the directory of the module's go.mod.
-func moduleDir(t *testing.T) string {
-	t.Helper()
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		t.Fatalf("go env GOMOD: %v", err)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		t.Fatal("not inside the module")
-	}
-	return filepath.Dir(gomod)
 }
