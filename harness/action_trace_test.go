@@ -26,9 +26,9 @@ func inside(p harness.Point, b harness.Box) bool {
 }
 
 // The action log keeps what a trace shows: where the mouse pressed, the target's box, where each event went,
-// and the page before and after.
+// and the page before and after (recorded from the first paint with FilmstripAlways).
 func TestTheActionLogKeepsThePressPointAndWhereEachEventWent(t *testing.T) {
-	p := open(t, "button.html")
+	p := openOwn(t, "button.html", harness.WithFilmstrip(harness.FilmstripAlways))
 	// The page has been painted and the screencast has shown it: only then is there a "before" to keep. On a
 	// loaded machine the first frame can reach the harness after the click has begun.
 	untilTrue(t, "the first screencast frame", func() bool { return len(p.Session().Diagnostics(context.Background()).Filmstrip) > 0 })

@@ -36,7 +36,7 @@ type browserConfig struct {
 	profileRoot       string
 	stderr            func(string)
 	warmURL           string
-	filmstrip         bool
+	filmstrip         FilmstripMode
 	protocolTrace     bool
 	headed            bool
 	slowMotion        time.Duration
@@ -51,7 +51,7 @@ func defaultBrowserConfig() browserConfig {
 		actionTimeout:     DefaultActionTimeout,
 		navigationTimeout: DefaultNavigationTimeout,
 		testIDAttribute:   "data-testid",
-		filmstrip:         true,
+		filmstrip:         FilmstripWhenWaiting,
 		protocolTrace:     true,
 	}
 }
@@ -127,8 +127,11 @@ func WithLauncherURL(u string) BrowserOption { return func(c *browserConfig) { c
 // that cost out of the spec. Use a cheap page of the same site (a health check, the app root).
 func WithWarmURL(u string) BrowserOption { return func(c *browserConfig) { c.warmURL = u } }
 
-// WithFilmstrip turns the screencast that keeps each session's last frames on or off (on by default).
-func WithFilmstrip(on bool) BrowserOption { return func(c *browserConfig) { c.filmstrip = on } }
+// WithFilmstrip says when a session's page records its screencast: the filmstrip of a failing spec and the
+// before and after frames of its action trace (FilmstripWhenWaiting by default).
+func WithFilmstrip(mode FilmstripMode) BrowserOption {
+	return func(c *browserConfig) { c.filmstrip = mode }
+}
 
 // WithProtocolTrace turns the per-session record of DevTools protocol traffic on or off (on by default).
 func WithProtocolTrace(on bool) BrowserOption { return func(c *browserConfig) { c.protocolTrace = on } }

@@ -21,6 +21,8 @@ const (
 	worldName = "__e2e_harness"
 	// untrustedBinding is the function the engine calls to report an untrusted input event to the harness.
 	untrustedBinding = "__e2eUntrusted"
+	// waitingBinding is the function the engine calls the first time a document makes the harness wait.
+	waitingBinding = "__e2eWaiting"
 )
 
 // callEngine runs one engine function in the harness's world and wraps the answer, so a missing engine (a page
@@ -57,6 +59,21 @@ func (w *world) contextID(ctx context.Context) (proto.RuntimeExecutionContextID,
 	}
 	w.ctxID = res.ExecutionContextID
 	return w.ctxID, nil
+}
+
+// learn keeps the id of the engine's world in the main frame's new document, as the browser announced it.
+func (w *world) learn(id proto.RuntimeExecutionContextID) {
+	w.mu.Lock()
+	w.ctxID = id
+	w.mu.Unlock()
+}
+
+// frameOf is the frame an execution context belongs to ("" when the browser does not say).
+func frameOf(c *proto.RuntimeExecutionContextDescription) proto.PageFrameID {
+	if f, ok := c.AuxData["frameId"]; ok {
+		return proto.PageFrameID(f.Str())
+	}
+	return ""
 }
 
 func (w *world) forget(id proto.RuntimeExecutionContextID) {

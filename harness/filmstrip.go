@@ -2,11 +2,45 @@ package harness
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
 	"github.com/go-rod/rod/lib/proto"
 )
+
+// FilmstripMode says when a page records its screencast.
+//
+// The screencast is the costliest thing a passing spec pays for and never uses: each frame is composited in
+// full and read back for it (on the minimal bench page, a fifth of the suite's time and two thirds of the GPU
+// process's CPU). A filmstrip matters when a spec fails, and a spec that fails has almost always waited first,
+// for an element that did not show, a check that did not pass or an assertion that did not come true; so by
+// default the recording starts there.
+type FilmstripMode int
+
+const (
+	// FilmstripWhenWaiting starts the screencast the first time the page makes the harness wait: an element
+	// that is not actionable at the first look or moves as the pointer reaches it, a WaitFor whose state is not
+	// there yet, and (through StartFilmstrip) an assertion that does not hold at once or a spec that is retried.
+	// The frames before a failure are there; those of actions that went through at once before it are not.
+	FilmstripWhenWaiting FilmstripMode = iota
+	// FilmstripAlways records from the page's first paint: every action of the trace has its frames.
+	FilmstripAlways
+	// FilmstripOff records nothing; a failing spec still has its screenshot.
+	FilmstripOff
+)
+
+func (m FilmstripMode) String() string {
+	switch m {
+	case FilmstripWhenWaiting:
+		return "when-waiting"
+	case FilmstripAlways:
+		return "on"
+	case FilmstripOff:
+		return "off"
+	}
+	return fmt.Sprintf("FilmstripMode(%d)", int(m))
+}
 
 // filmstripFrames is how many screencast frames a session keeps: the last moments before a failure.
 const filmstripFrames = 12
@@ -86,7 +120,21 @@ func (p *Page) filmstrip() []ScreencastFrame {
 	return append([]ScreencastFrame(nil), p.film.frames...)
 }
 
-// startScreencast asks for small JPEG frames: enough to see what the user saw, cheap enough to leave on.
+// StartFilmstrip starts recording the page's screencast now, when its browser records it only once it can
+// matter (FilmstripWhenWaiting): suites call it when a spec is retried, and the e2e matchers when an assertion
+// has to wait. It returns at once, and leaves a page that records already, or records nothing, as it is.
+func (p *Page) StartFilmstrip() {
+	if p.session.browser.cfg.filmstrip != FilmstripWhenWaiting || !p.filmStarted.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = p.startScreencast(ctx) // a page that is closing has no frames left to show
+	}()
+}
+
+// startScreencast asks for small JPEG frames: enough to see what the user saw.
 func (p *Page) startScreencast(ctx context.Context) error {
 	c, done := p.client(ctx)
 	defer done()

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-rod/rod"
@@ -33,11 +34,15 @@ type Page struct {
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every state change below
 	lifecycle map[proto.NetworkLoaderID]map[string]bool
-	crashErr  error
-	drags     []*proto.InputDragIntercepted
+	// documentStatus is the HTTP status of each main-frame document, by loader, as the network events said.
+	documentStatus map[proto.NetworkLoaderID]int
+	crashErr       error
+	drags          []*proto.InputDragIntercepted
 
 	network networkLog
 	film    filmstripRecorder
+	// filmStarted: the screencast has been asked for (at install with FilmstripAlways, else by StartFilmstrip).
+	filmStarted atomic.Bool
 
 	afterFirstLoad func() // run once, after the first Goto or Reload ends (the pool refills then)
 	loadedOnce     sync.Once
@@ -53,6 +58,8 @@ func newPage(s *Session, rp *rod.Page) *Page {
 		cancel:    cancel,
 		changed:   make(chan struct{}),
 		lifecycle: map[proto.NetworkLoaderID]map[string]bool{},
+
+		documentStatus: map[proto.NetworkLoaderID]int{},
 	}
 	p.world = &world{page: p}
 	go func() {
@@ -86,8 +93,12 @@ func (p *Page) install(ctx context.Context) error {
 	if err := (proto.NetworkEnable{}).Call(c); err != nil {
 		return err
 	}
-	if p.session.browser.cfg.filmstrip {
+	switch p.session.browser.cfg.filmstrip {
+	case FilmstripAlways:
+		p.filmStarted.Store(true)
 		return p.startScreencast(ctx)
+	case FilmstripWhenWaiting:
+		return proto.RuntimeAddBinding{Name: waitingBinding, ExecutionContextName: worldName}.Call(c)
 	}
 	return nil
 }
@@ -199,6 +210,7 @@ func (p *Page) listen(events <-chan *rod.Message) {
 				// A new document: forget old loaders so the map stays small over a long spec.
 				if len(p.lifecycle) > 16 {
 					p.lifecycle = map[proto.NetworkLoaderID]map[string]bool{}
+					p.documentStatus = map[proto.NetworkLoaderID]int{}
 				}
 			}
 			if p.lifecycle[e.LoaderID] == nil {
@@ -207,15 +219,25 @@ func (p *Page) listen(events <-chan *rod.Message) {
 			p.lifecycle[e.LoaderID][string(e.Name)] = true
 			p.broadcastLocked()
 			p.mu.Unlock()
+		case "Runtime.executionContextCreated":
+			// The engine's world in a new document of the main frame: the script added for every new document
+			// made it, so the next engine call needs no round trip to look it up.
+			e := eventAs[proto.RuntimeExecutionContextCreated](msg)
+			if e.Context != nil && e.Context.Name == worldName && frameOf(e.Context) == p.frameID {
+				p.world.learn(e.Context.ID)
+			}
 		case "Runtime.executionContextDestroyed":
 			p.world.forget(eventAs[proto.RuntimeExecutionContextDestroyed](msg).ExecutionContextID)
 		case "Runtime.executionContextsCleared":
 			p.world.forget(0)
 		case "Runtime.bindingCalled":
 			e := eventAs[proto.RuntimeBindingCalled](msg)
-			if e.Name == untrustedBinding {
+			switch e.Name {
+			case untrustedBinding:
 				p.session.recordUntrusted(e.Payload)
-			} else {
+			case waitingBinding:
+				p.StartFilmstrip()
+			default:
 				p.bindingCalled(e.Name, e.Payload) // a tool's binding (page_scripts.go)
 			}
 		case "Runtime.consoleAPICalled":
@@ -236,7 +258,13 @@ func (p *Page) listen(events <-chan *rod.Message) {
 		case "Network.requestWillBeSent":
 			p.network.requestWillBeSent(eventAs[proto.NetworkRequestWillBeSent](msg))
 		case "Network.responseReceived":
-			p.network.responseReceived(eventAs[proto.NetworkResponseReceived](msg))
+			e := eventAs[proto.NetworkResponseReceived](msg)
+			p.network.responseReceived(e)
+			if e.Type == proto.NetworkResourceTypeDocument && e.FrameID == p.frameID && e.Response != nil {
+				p.mu.Lock()
+				p.documentStatus[e.LoaderID] = e.Response.Status
+				p.mu.Unlock()
+			}
 		case "Network.loadingFinished":
 			p.network.loadingFinished(eventAs[proto.NetworkLoadingFinished](msg))
 		case "Network.loadingFailed":
@@ -324,7 +352,7 @@ func (p *Page) load(ctx context.Context, rawURL string, cfg gotoConfig) error {
 		return err
 	}
 	if !cfg.allowHTTPError {
-		return p.checkStatus(ctx, rawURL, start)
+		return p.checkStatus(ctx, rawURL, res.LoaderID, start)
 	}
 	return nil
 }
@@ -357,7 +385,15 @@ func (p *Page) waitLoaded(ctx context.Context, loader proto.NetworkLoaderID, eve
 	return nil
 }
 
-func (p *Page) checkStatus(ctx context.Context, rawURL string, start time.Time) error {
+// checkStatus fails a navigation whose document came with an HTTP error status: as the network events said
+// (they arrive before the load event), else as the document itself says.
+func (p *Page) checkStatus(ctx context.Context, rawURL string, loader proto.NetworkLoaderID, start time.Time) error {
+	p.mu.Lock()
+	status, seen := p.documentStatus[loader]
+	p.mu.Unlock()
+	if seen {
+		return httpStatusError(rawURL, status)
+	}
 	var nav struct {
 		Status int    `json:"status"`
 		URL    string `json:"url"`
@@ -368,8 +404,12 @@ func (p *Page) checkStatus(ctx context.Context, rawURL string, start time.Time) 
 		}
 		return p.navigationFailed(ctx, rawURL, phaseStatus, start, err)
 	}
-	if nav.Status >= 400 {
-		return &NavigationError{URL: rawURL, Phase: phaseStatus, Reason: fmt.Sprintf("the server answered HTTP %d", nav.Status)}
+	return httpStatusError(rawURL, nav.Status)
+}
+
+func httpStatusError(rawURL string, status int) error {
+	if status >= 400 {
+		return &NavigationError{URL: rawURL, Phase: phaseStatus, Reason: fmt.Sprintf("the server answered HTTP %d", status)}
 	}
 	return nil
 }

@@ -40,7 +40,7 @@ func (p *Page) AddInitScript(ctx context.Context, world, source string) (*InitSc
 // the main world cannot call it. Payloads are still the page's words: check them before trusting them.
 // Deliveries stop when the page is closed.
 func (s *InitScript) ExposeBinding(ctx context.Context, name string, handle func(payload string)) error {
-	if name == "" || name == untrustedBinding || handle == nil {
+	if name == "" || name == untrustedBinding || name == waitingBinding || handle == nil {
 		return fmt.Errorf("exposing a binding: the name %q is empty or the harness's own, or there is no handler", name)
 	}
 	p := s.page

@@ -184,6 +184,7 @@ func (l *Locator) act(ctx context.Context, action string, need needs, cfg action
 			rec.Landings = t.proof.landings
 			var retry *retryAction
 			if errors.As(err, &retry) {
+				p.StartFilmstrip() // the element moved or was covered as the pointer reached it
 				last, failing = retry.last, retry.last
 				last.Element, failing.Element = r.Element, r.Element
 				waits.observe(last, 0)

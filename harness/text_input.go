@@ -25,7 +25,7 @@ func (l *Locator) Fill(ctx context.Context, text string, opts ...FillOption) err
 			p.session.MarkSecret(text)
 			defer p.session.trace.masking()()
 		}
-		if err := p.focusByClick(ctx, t, false); err != nil {
+		if _, err := p.focusByClick(ctx, t); err != nil {
 			return err
 		}
 		var sel struct {
@@ -113,12 +113,11 @@ func (l *Locator) Type(ctx context.Context, text string, opts ...TypeOption) err
 			p.session.MarkSecret(text)
 			defer p.session.trace.masking()()
 		}
-		if !cfg.keepCaret {
-			if err := p.focusByClick(ctx, t, true); err != nil {
-				return err
-			}
+		focus := p.focusForKeys
+		if cfg.keepCaret {
+			focus = p.requireFocus
 		}
-		if err := p.requireFocus(ctx, t); err != nil {
+		if err := focus(ctx, t); err != nil {
 			return err
 		}
 		sentKeys, err := p.typeText(ctx, text)
@@ -212,23 +211,27 @@ func checkedWord(c bool) string {
 }
 
 // focusByClick gives the element the focus the way a person does, by clicking it, unless it has it already.
-// toEnd then moves the caret to the end of the text with the keyboard (End, or Control+End where text can span
-// lines), so typed text is appended wherever the click put the caret.
-func (p *Page) focusByClick(ctx context.Context, t target, toEnd bool) error {
+// It leaves the recorder armed for keys when the element had the focus, else disarmed.
+func (p *Page) focusByClick(ctx context.Context, t target) (armed bool, err error) {
 	focus, err := p.armKeys(ctx, t, kindKeys)
-	if err != nil {
+	if err != nil || focus.Focused {
+		return focus.Focused, err
+	}
+	return false, p.clickTarget(ctx, t, proto.InputMouseButtonLeft, 1, kindClick, 0)
+}
+
+// focusForKeys gives the element the focus as focusByClick does and, when that took a click, moves the caret to
+// the end of the text with the keyboard (Control+End, as text can span lines), so typed text is appended
+// wherever the click put the caret. The recorder is left armed for the keys that follow.
+func (p *Page) focusForKeys(ctx context.Context, t target) error {
+	armed, err := p.focusByClick(ctx, t)
+	if err != nil || armed {
 		return err
 	}
-	if focus.Focused {
-		return p.disarm(ctx, t)
-	}
-	if err := p.clickTarget(ctx, t, proto.InputMouseButtonLeft, 1, kindClick, 0); err != nil {
+	if err := p.pressCombo(ctx, "Control+End"); err != nil {
 		return err
 	}
-	if toEnd {
-		return p.pressCombo(ctx, "Control+End")
-	}
-	return nil
+	return p.requireFocus(ctx, t)
 }
 
 // requireFocus arms the recorder for keys to the target, which must have the keyboard focus (or contain it).

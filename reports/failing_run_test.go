@@ -118,6 +118,7 @@ func startFailingSuite() (*failingRun, error) {
 	var out bytes.Buffer
 	err = suiterun.Command{Suite: suite, OutputDir: outDir, Output: &out, Env: append(childEnv(),
 		"BASE_URL="+srv.URL+"/",
+		"E2E_FILMSTRIP=on", // every step's frames, for the trace's checks below (by default they start at the first wait)
 		"FAILINGSUITE_PASSWORD="+run.password,
 		"GITHUB_ACTIONS=true",
 		"GITHUB_STEP_SUMMARY="+filepath.Join(outDir, "step-summary.md"),

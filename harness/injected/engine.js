@@ -756,6 +756,17 @@
     setTimeout(resolve, 100);
   });
 
+  // The first time this document makes the harness wait (a check not passed yet, a state not reached), it says
+  // so once through a binding: the harness starts the filmstrip then (FilmstripWhenWaiting).
+  let waitingNoted = false;
+  function noteWaiting() {
+    if (waitingNoted) return;
+    waitingNoted = true;
+    if (typeof globalThis.__e2eWaiting === 'function') {
+      try { globalThis.__e2eWaiting(''); } catch (err) { /* the binding is optional */ }
+    }
+  }
+
   // ---------------------------------------------------------------- actionability
 
   // One look at the locator's element: each check in order, stopping at the first that fails.
@@ -870,6 +881,7 @@
           return r;
         }
       }
+      if (r.status === STATUS.wait && !r.measure) noteWaiting();
       if (r.status !== STATUS.wait || r.retryAfter || r.measure || performance.now() >= end) return r;
       await nextFrame();
     }
@@ -1186,6 +1198,7 @@
       if (done || performance.now() >= end) {
         return { done, count: elements.length, visible: visibleCount, candidates: elements.slice(0, MAX_CANDIDATES).map(describe) };
       }
+      noteWaiting();
       await nextFrame();
     }
   }

@@ -115,7 +115,7 @@ func (r *Recorder) open(ctx context.Context) error {
 // the page sends), and its pages may reach the target's host.
 func (r *Recorder) browserOptions() []harness.BrowserOption {
 	opts := []harness.BrowserOption{
-		harness.WithPoolSize(0), harness.WithFilmstrip(false), harness.WithProtocolTrace(false),
+		harness.WithPoolSize(0), harness.WithFilmstrip(harness.FilmstripOff), harness.WithProtocolTrace(false),
 		harness.WithTestIDAttribute(r.opts.TestIDAttribute), harness.WithAllowedHosts(r.opts.URL),
 	}
 	return append(opts, r.opts.BrowserOptions...)

@@ -58,7 +58,7 @@ func testBrowser(t *testing.T) *harness.Browser {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
 		opts := []harness.BrowserOption{harness.WithProfileRoot(profileRoot), harness.WithPoolSize(0),
-			harness.WithFilmstrip(false), harness.WithProtocolTrace(false)}
+			harness.WithFilmstrip(harness.FilmstripOff), harness.WithProtocolTrace(false)}
 		if bin := os.Getenv("CHROME_BIN"); bin != "" {
 			opts = append(opts, harness.WithChromeBin(bin))
 		}

@@ -42,7 +42,7 @@ const (
 	EnvActionTimeout     = "E2E_ACTION_TIMEOUT"     // how long an action waits for its checks, 5s by default
 	EnvNavigationTimeout = "E2E_NAVIGATION_TIMEOUT" // how long Goto waits for the load event, 15s by default
 	EnvPoolSize          = "E2E_POOL_SIZE"          // isolated sessions prepared ahead per process
-	EnvFilmstrip         = "E2E_FILMSTRIP"          // 0: no screencast filmstrip for failing specs
+	EnvFilmstrip         = "E2E_FILMSTRIP"          // when-waiting (default), on or off: when the screencast filmstrip records
 	EnvProtocolTrace     = "E2E_PROTOCOL_TRACE"     // 0: no DevTools protocol trace for failing specs
 	EnvProfileRoot       = "E2E_PROFILE_ROOT"       // where launched browsers keep their profiles
 )
@@ -79,7 +79,7 @@ type BrowserConfig struct {
 	ActionTimeout     time.Duration
 	NavigationTimeout time.Duration
 	PoolSize          *int
-	Filmstrip         *bool
+	Filmstrip         *harness.FilmstripMode
 	ProtocolTrace     *bool
 	ProfileRoot       string
 	Headed            bool
@@ -121,7 +121,8 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 func BrowserConfigFromEnv(getenv func(string) string) (BrowserConfig, error) {
 	var b BrowserConfig
 	var pool int
-	var film, trace bool
+	var film harness.FilmstripMode
+	var trace bool
 	err := config.ReadEnv(getenv,
 		config.Var{Name: EnvChromeBin, Set: config.String(&b.ChromeBin)},
 		config.Var{Name: EnvBrowserURL, Set: config.Check(&b.BrowserURL, harness.CheckDevToolsURL)},
@@ -136,8 +137,9 @@ func BrowserConfigFromEnv(getenv func(string) string) (BrowserConfig, error) {
 			return err
 		}},
 		config.Var{Name: EnvFilmstrip, Set: func(raw string) error {
-			err := config.Bool(&film)(raw)
+			mode, err := ParseFilmstripMode(raw)
 			if err == nil {
+				film = mode
 				b.Filmstrip = &film
 			}
 			return err
@@ -235,4 +237,19 @@ func defaultOutputDir() string {
 		return filepath.Join(root, "out", "e2e")
 	}
 	return "e2e-report"
+}
+
+// ParseFilmstripMode reads E2E_FILMSTRIP: when-waiting, or a yes/no word for on (from the first paint) or off.
+func ParseFilmstripMode(raw string) (harness.FilmstripMode, error) {
+	if strings.EqualFold(strings.TrimSpace(raw), "when-waiting") {
+		return harness.FilmstripWhenWaiting, nil
+	}
+	on, err := config.ParseBool(raw)
+	if err != nil {
+		return harness.FilmstripWhenWaiting, errors.New("want when-waiting (the default: from the first wait on the page), on (from the first paint) or off")
+	}
+	if on {
+		return harness.FilmstripAlways, nil
+	}
+	return harness.FilmstripOff, nil
 }

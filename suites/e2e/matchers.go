@@ -114,6 +114,7 @@ type locatorMatcher struct {
 	check   func(context.Context, *harness.Locator) (ok bool, got string, err error)
 	got     string
 	element string
+	looks   int // how often Match was asked: Eventually asks again while the page is not as wanted yet
 }
 
 func stateMatcher(want string, check func(*harness.ElementState) (bool, string)) *locatorMatcher {
@@ -136,6 +137,11 @@ func (m *locatorMatcher) Match(actual any) (bool, error) {
 		return false, fmt.Errorf("e2e matchers take a *harness.Locator, got %T", actual)
 	}
 	ok, got, err := m.check(context.Background(), l)
+	if m.looks++; !ok || m.looks > 1 {
+		// The page is not as the assertion wants it yet (a negated one passes on false, so a second look is
+		// the sign there): from here on it may be a failure worth a filmstrip.
+		l.Page().StartFilmstrip()
+	}
 	if err != nil {
 		var nf *harness.NotFoundError
 		if errors.As(err, &nf) {

@@ -29,6 +29,10 @@ func NewPage(ctx context.Context) *harness.Page {
 		cleanupTimeout = pauseCleanupTimeout // the cleanup is where a failed spec waits for the person
 	}
 	DeferCleanup(func(ctx SpecContext) { finishSession(ctx, s) }, NodeTimeout(cleanupTimeout))
+	if CurrentSpecReport().NumAttempts > 1 {
+		// A retried spec failed once already: record its second try from the start.
+		s.Page().StartFilmstrip()
+	}
 	return s.Page()
 }
 
