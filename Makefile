@@ -112,9 +112,9 @@ e2e: preflight ## run the editor suite against the fixture editor (or BASE_URL) 
 		$(if $(value FOCUS),--focus=$(call shell_quote,$(value FOCUS))))
 
 .PHONY: e2e-failed
-e2e-failed: deps-chromium e2e-check ## rerun only the specs that failed in the last make e2e, with its seed and BASE_URL
+e2e-failed: deps-chromium e2e-check ## rerun only the specs that failed in the last make e2e, with its seed and BASE_URL, filmstrip from the first paint
 	@rerun=$$($(E2E_CHECK) last-failed $(E2E_DIR)) || exit $$?; [ -n "$$rerun" ] || exit 0; \
-	export BASE_URL="$$(sed -n 2p <<<"$$rerun")"; \
+	export BASE_URL="$$(sed -n 2p <<<"$$rerun")" E2E_FILMSTRIP="$${E2E_FILMSTRIP:-on}"; \
 	$(call run_editor_suite,--seed="$$(sed -n 1p <<<"$$rerun")" --focus="$$(sed -n 3p <<<"$$rerun")")
 
 .PHONY: deps-grapesjs

@@ -21,8 +21,9 @@ type FilmstripMode int
 const (
 	// FilmstripWhenWaiting starts the screencast the first time the page makes the harness wait: an element
 	// that is not actionable at the first look or moves as the pointer reaches it, a WaitFor whose state is not
-	// there yet, and (through StartFilmstrip) an assertion that does not hold at once or a spec that is retried.
-	// The frames before a failure are there; those of actions that went through at once before it are not.
+	// there yet, an action that fails, and (through StartFilmstrip) an assertion that does not hold at once or a
+	// spec that is retried. The recording begins with the page as it is then; the frames of actions that went
+	// through at once before it are not there.
 	FilmstripWhenWaiting FilmstripMode = iota
 	// FilmstripAlways records from the page's first paint: every action of the trace has its frames.
 	FilmstripAlways
@@ -127,18 +128,48 @@ func (p *Page) StartFilmstrip() {
 	if p.session.browser.cfg.filmstrip != FilmstripWhenWaiting || !p.filmStarted.CompareAndSwap(false, true) {
 		return
 	}
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = p.startScreencast(ctx) // a page that is closing has no frames left to show
-	}()
+	go p.recordFilmstrip(5 * time.Second)
 }
+
+// startFilmstripNow is StartFilmstrip for an action that has just failed: it returns once the page as the
+// action left it is in the filmstrip, because the spec usually ends right after, and its trace with it.
+func (p *Page) startFilmstripNow() {
+	if p.session.browser.cfg.filmstrip == FilmstripWhenWaiting && p.filmStarted.CompareAndSwap(false, true) {
+		p.recordFilmstrip(2 * time.Second)
+	}
+}
+
+func (p *Page) recordFilmstrip(within time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	if p.startScreencast(ctx) == nil { // a page that is closing has no frames left to show
+		p.seedFrame(ctx)
+	}
+}
+
+// seedFrame adds the page as it is now to the filmstrip, in the screencast's size and format: a screencast
+// sends its first frame only when the page next repaints, and a page that waits in vain often never does.
+func (p *Page) seedFrame(ctx context.Context) {
+	c, done := p.client(ctx)
+	defer done()
+	cfg := p.session.browser.cfg
+	quality := 40
+	clip := &proto.PageViewport{Width: float64(cfg.windowWidth), Height: float64(cfg.windowHeight), Scale: screencastWidth / float64(cfg.windowWidth)}
+	res, err := proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatJpeg, Quality: &quality, Clip: clip}.Call(c)
+	if err != nil {
+		return
+	}
+	p.film.add(ScreencastFrame{Time: time.Now(), JPEG: res.Data})
+}
+
+// screencastWidth is the filmstrip's frame width in pixels.
+const screencastWidth = 480
 
 // startScreencast asks for small JPEG frames: enough to see what the user saw.
 func (p *Page) startScreencast(ctx context.Context) error {
 	c, done := p.client(ctx)
 	defer done()
-	quality, width, height, nth := 40, 480, 270, 2
+	quality, width, height, nth := 40, screencastWidth, screencastWidth*9/16, 2
 	return proto.PageStartScreencast{Format: proto.PageStartScreencastFormatJpeg, Quality: &quality,
 		MaxWidth: &width, MaxHeight: &height, EveryNthFrame: &nth}.Call(c)
 }

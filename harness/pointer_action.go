@@ -100,6 +100,7 @@ func (l *Locator) act(ctx context.Context, action string, need needs, cfg action
 				err = &ActionError{Action: action, Locator: l.String(), Err: err}
 			}
 			rec.Error = err.Error()
+			p.startFilmstripNow() // at the latest now: the page as the failed action left it
 		}
 		p.session.recordAction(rec)
 	}()
