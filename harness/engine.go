@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
 	"github.com/ysmood/gson"
 )
@@ -140,7 +139,7 @@ func (w *world) call(ctx context.Context, method string, args, out any) error {
 	}
 }
 
-func (w *world) install(ctx context.Context, c *rod.Page, id proto.RuntimeExecutionContextID) error {
+func (w *world) install(ctx context.Context, c pageClient, id proto.RuntimeExecutionContextID) error {
 	res, err := proto.RuntimeEvaluate{Expression: engineSource, ContextID: id}.Call(c)
 	if err != nil {
 		if isContextGone(err) {

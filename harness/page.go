@@ -105,14 +105,31 @@ func (p *Page) install(ctx context.Context) error {
 
 // client is the page bound to ctx and to the page's own life: a call is abandoned when either ends, so a call
 // into a crashed page returns at once instead of at its deadline. Call done when the calls are over.
-func (p *Page) client(ctx context.Context) (c *rod.Page, done func()) {
+func (p *Page) client(ctx context.Context) (c pageClient, done func()) {
 	merged, cancel := context.WithCancelCause(ctx)
 	stop := context.AfterFunc(p.life, func() { cancel(context.Cause(p.life)) })
-	return p.rod.Context(merged), func() {
+	return pageClient{conn: p.session.browser.conn, session: p.rod.SessionID, ctx: merged}, func() {
 		stop()
 		cancel(nil)
 	}
 }
+
+// pageClient sends a page's protocol calls straight to the connection. rod's own page client also keeps the
+// parameters of every call it makes, per session and method, for as long as the browser lives: over a long run
+// that is memory growing with every spec, for state the harness never reads back.
+type pageClient struct {
+	conn    *cdpConn
+	session proto.TargetSessionID
+	ctx     context.Context
+}
+
+func (c pageClient) Call(ctx context.Context, sessionID, method string, params any) ([]byte, error) {
+	return c.conn.Call(ctx, sessionID, method, params)
+}
+
+func (c pageClient) GetSessionID() proto.TargetSessionID { return c.session }
+
+func (c pageClient) GetContext() context.Context { return c.ctx }
 
 // explain turns a failed protocol call into the error a person should read: a crash or a closed session beats
 // the bare transport error it caused.

@@ -147,6 +147,7 @@ func (s *Session) Close() error {
 	s.closeOnce.Do(func() {
 		s.page.shutdown()
 		s.forgetTrace()
+		s.browser.rod.RemoveState(s.page.rod.TargetID) // rod keeps every page it attached to in a cache
 		s.browser.sessionsMu.Lock()
 		delete(s.browser.sessionsOut, s)
 		s.browser.sessionsMu.Unlock()
