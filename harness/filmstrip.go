@@ -128,7 +128,7 @@ func (p *Page) StartFilmstrip() {
 	if p.session.browser.cfg.filmstrip != FilmstripWhenWaiting || !p.filmStarted.CompareAndSwap(false, true) {
 		return
 	}
-	go p.recordFilmstrip(5 * time.Second)
+	go p.recordFilmstrip(5 * time.Second) // bounded, and cut short when the session closes
 }
 
 // startFilmstripNow is StartFilmstrip for an action that has just failed: it returns once the page as the
@@ -147,15 +147,15 @@ func (p *Page) recordFilmstrip(within time.Duration) {
 	}
 }
 
-// seedFrame adds the page as it is now to the filmstrip, in the screencast's size and format: a screencast
-// sends its first frame only when the page next repaints, and a page that waits in vain often never does.
+// seedFrame adds the viewport as it is now to the filmstrip, as a JPEG like the screencast's frames (at full
+// size: a clip to scale it down would be in document coordinates, the top of the page rather than what a
+// scrolled viewport shows): a screencast sends its first frame only when the page next repaints, and a page
+// that waits in vain often never does.
 func (p *Page) seedFrame(ctx context.Context) {
 	c, done := p.client(ctx)
 	defer done()
-	cfg := p.session.browser.cfg
 	quality := 40
-	clip := &proto.PageViewport{Width: float64(cfg.windowWidth), Height: float64(cfg.windowHeight), Scale: screencastWidth / float64(cfg.windowWidth)}
-	res, err := proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatJpeg, Quality: &quality, Clip: clip}.Call(c)
+	res, err := proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatJpeg, Quality: &quality}.Call(c)
 	if err != nil {
 		return
 	}
