@@ -125,18 +125,23 @@ func (p *Page) filmstrip() []ScreencastFrame {
 // matter (FilmstripWhenWaiting): suites call it when a spec is retried, and the e2e matchers when an assertion
 // has to wait. It returns at once, and leaves a page that records already, or records nothing, as it is.
 func (p *Page) StartFilmstrip() {
-	if p.session.browser.cfg.filmstrip != FilmstripWhenWaiting || !p.filmStarted.CompareAndSwap(false, true) {
-		return
+	if p.claimFilmstrip() {
+		go p.recordFilmstrip(5 * time.Second) // bounded, and cut short when the session closes
 	}
-	go p.recordFilmstrip(5 * time.Second) // bounded, and cut short when the session closes
 }
 
 // startFilmstripNow is StartFilmstrip for an action that has just failed: it returns once the page as the
 // action left it is in the filmstrip, because the spec usually ends right after, and its trace with it.
 func (p *Page) startFilmstripNow() {
-	if p.session.browser.cfg.filmstrip == FilmstripWhenWaiting && p.filmStarted.CompareAndSwap(false, true) {
+	if p.claimFilmstrip() {
 		p.recordFilmstrip(2 * time.Second)
 	}
+}
+
+// claimFilmstrip reports whether the caller is the one to start the recording: the page records only once it
+// can matter, and nobody has started it yet.
+func (p *Page) claimFilmstrip() bool {
+	return p.session.browser.cfg.filmstrip == FilmstripWhenWaiting && p.filmStarted.CompareAndSwap(false, true)
 }
 
 func (p *Page) recordFilmstrip(within time.Duration) {
